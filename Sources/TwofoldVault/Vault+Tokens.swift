@@ -1,0 +1,110 @@
+import GRDB
+import TwofoldOTP
+import TwofoldProtocol
+
+extension Vault {
+    /// Every readable token, sorted by issuer then account; damaged records are reported
+    /// beside them and never used.
+    public func tokens() throws(VaultError) -> TokenListing {
+        let records = try store.read { db in try VaultStore.fetchRecords(kind: .token, account: metadata.account, db) }
+        return decodeTokens(records)
+    }
+
+    func decodeTokens(_ records: [SealedRecord]) -> TokenListing {
+        var entries: [TokenEntry] = []
+        var damaged: [VaultError] = []
+        entries.reserveCapacity(records.count)
+        for record in records where !record.header.deleted {
+            do {
+                let payload = try open(record)
+                let token = try TokenPayload.decode(payload)
+                entries.append(TokenEntry(id: record.header.id, version: record.header.version, token: token))
+            } catch let error as VaultError {
+                damaged.append(error)
+            } catch {
+                damaged.append(.corruptRecord(id: record.header.id.hex, reason: String(describing: error)))
+            }
+        }
+        entries.sort {
+            let l = ($0.token.issuer.lowercased(), $0.token.account.lowercased(), $0.id)
+            let r = ($1.token.issuer.lowercased(), $1.token.account.lowercased(), $1.id)
+            return l < r
+        }
+        return TokenListing(entries: entries, damaged: damaged)
+    }
+
+    /// Adds one token. Refuses an invalid token and a duplicate (same secret and
+    /// parameters as a token already in the vault), changing nothing.
+    @discardableResult
+    public func add(_ token: OTPToken) throws(VaultError) -> TokenEntry {
+        let result = try add([token], skipDuplicates: false)
+        return result.added[0]
+    }
+
+    /// What ``add(_:skipDuplicates:)`` did.
+    public struct AddResult: Sendable {
+        /// Tokens added, in input order.
+        public var added: [TokenEntry]
+        /// Input tokens skipped because the vault (or an earlier input) already had them.
+        public var duplicates: [OTPToken]
+    }
+
+    /// Adds tokens in one transaction: all of them or, on any error, none. Duplicates
+    /// either throw (`skipDuplicates == false`) or are skipped and reported.
+    public func add(_ tokens: [OTPToken], skipDuplicates: Bool) throws(VaultError) -> AddResult {
+        for token in tokens {
+            do { try token.validate() } catch { throw .invalidToken(error.description) }
+        }
+        return try store.write { db in
+            var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
+            var existing = self.decodeTokens(try VaultStore.fetchRecords(kind: .token, account: self.metadata.account, db)).entries
+            var result = AddResult(added: [], duplicates: [])
+            for token in tokens {
+                if let twin = existing.first(where: { $0.token.generatesSameCodes(as: token) }) {
+                    if skipDuplicates { result.duplicates.append(token); continue }
+                    throw VaultError.duplicate(label: twin.token.label, id: twin.id.hex)
+                }
+                let id = RecordID.random()
+                let record = try self.seal(payload: TokenPayload.encode(token), id: id, kind: .token, deleted: false, clock: &clock)
+                try VaultStore.upsert(record, db)
+                let entry = TokenEntry(id: id, version: record.header.version, token: token)
+                existing.append(entry)
+                result.added.append(entry)
+            }
+            try VaultStore.updateClock(clock.last, db)
+            return result
+        }
+    }
+
+    /// Replaces the token `id` with `change(token)` as a new version.
+    @discardableResult
+    public func edit(id: RecordID, _ change: (inout OTPToken) -> Void) throws(VaultError) -> TokenEntry {
+        try store.write { db in
+            var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
+            let entries = self.decodeTokens(try VaultStore.fetchRecords(kind: .token, account: self.metadata.account, db)).entries
+            guard var entry = entries.first(where: { $0.id == id }) else { throw VaultError.noMatch(query: id.hex) }
+            change(&entry.token)
+            do { try entry.token.validate() } catch { throw VaultError.invalidToken(String(describing: error)) }
+            let record = try self.seal(payload: TokenPayload.encode(entry.token), id: id, kind: .token, deleted: false, clock: &clock)
+            try VaultStore.upsert(record, db)
+            try VaultStore.updateClock(clock.last, db)
+            entry.version = record.header.version
+            return entry
+        }
+    }
+
+    /// Deletes the token `id`: its record becomes a tombstone, which syncs like an edit
+    /// (Protocol/sync.md, "Tombstones").
+    public func remove(id: RecordID) throws(VaultError) {
+        try store.write { db in
+            var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
+            let records = try VaultStore.fetchRecords(kind: .token, account: self.metadata.account, db)
+            guard records.contains(where: { $0.header.id == id && !$0.header.deleted }) else {
+                throw VaultError.noMatch(query: id.hex)
+            }
+            let tombstone = try self.seal(payload: [], id: id, kind: .token, deleted: true, clock: &clock)
+            try VaultStore.upsert(tombstone, db)
+            try VaultStore.updateClock(clock.last, db)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import TwofoldCrypto
+import TwofoldOTP
+import TwofoldProtocol
+
+/// An unlocked vault: the store plus this device's vault keys, and the only operations
+/// that change tokens (DESIGN.md, TwofoldVault).
+///
+/// Every change is one SQLite transaction that re-reads what it depends on, so two
+/// processes writing at once cannot lose an update or reuse an HOTP counter.
+public final class Vault {
+    let store: VaultStore
+    let home: VaultHome
+    /// Vault keys by epoch, in guarded memory.
+    let keys: [UInt32: SecureBytes]
+    /// Vault-wide state as of unlocking; the clock is re-read inside each write.
+    public internal(set) var metadata: VaultMetadata
+    /// The wall clock in Unix milliseconds; tests replace it.
+    public var now: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    init(store: VaultStore, home: VaultHome, keys: [UInt32: SecureBytes], metadata: VaultMetadata) {
+        self.store = store
+        self.home = home
+        self.keys = keys
+        self.metadata = metadata
+    }
+
+    /// The account (vault) id.
+    public var account: AccountID { metadata.account }
+    /// This device's id.
+    public var device: DeviceID { metadata.device }
+
+    /// The key that seals new records.
+    var currentKey: SecureBytes {
+        guard let key = keys[metadata.currentEpoch] else {
+            preconditionFailure("unlock guarantees the current epoch's key")
+        }
+        return key
+    }
+
+    /// Opens a record with the key of its epoch.
+    func open(_ record: SealedRecord) throws(VaultError) -> [UInt8] {
+        guard let key = keys[record.header.epoch] else {
+            throw .corruptRecord(id: record.header.id.hex, reason: "sealed under epoch \(record.header.epoch), whose key this device does not hold")
+        }
+        do {
+            return try RecordCipher.open(record, key: key)
+        } catch {
+            throw .corruptRecord(id: record.header.id.hex, reason: error.description)
+        }
+    }
+
+    /// Seals `payload` as a new version of record `id`, ticking the clock inside `db`'s transaction.
+    func seal(payload: [UInt8], id: RecordID, kind: RecordKind, deleted: Bool, clock: inout HybridLogicalClock) throws(VaultError) -> SealedRecord {
+        let header = RecordHeader(
+            account: metadata.account, id: id, kind: kind,
+            version: RecordVersion(hlc: clock.tick(nowMilliseconds: now()), device: metadata.device),
+            epoch: metadata.currentEpoch, deleted: deleted)
+        do {
+            return try RecordCipher.seal(payload: payload, header: header, key: currentKey)
+        } catch {
+            throw .storage("sealing failed: \(error.description)")
+        }
+    }
+}

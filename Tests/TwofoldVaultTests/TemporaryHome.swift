@@ -1,0 +1,23 @@
+import Foundation
+import TwofoldVault
+
+/// A throw-away device home under the system temporary directory.
+final class TemporaryHome {
+    let url: URL
+    var home: VaultHome { VaultHome(path: url.path) }
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("twofold-vault-test-\(UUID().uuidString)")
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Every file's bytes, by name, to prove that a failed operation changed nothing.
+    func snapshot() -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] {
+            out[name] = FileManager.default.contents(atPath: url.appendingPathComponent(name).path)
+        }
+        return out
+    }
+}
