@@ -1,0 +1,69 @@
+import ArgumentParser
+import TwofoldOTP
+import TwofoldVault
+
+/// `twofold add`: adds one token from a Key URI or from fields.
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a token from an otpauth:// URI or from its fields.",
+        discussion: "Example: twofold add --issuer GitHub --account alice --secret JBSWY3DPEHPK3PXP")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var unlock: UnlockOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "An otpauth:// URI (quote it for the shell).")
+    var uri: String?
+
+    @Option(help: "Who issued the token.") var issuer: String?
+    @Option(help: "The account name at the issuer.") var account: String?
+    @Option(help: "The Base32 secret.") var secret: String?
+    @Option(help: "totp, hotp or steam.") var type: OTPKind = .totp
+    @Option(help: "SHA1, SHA256 or SHA512.") var algorithm: OTPAlgorithm = .sha1
+    @Option(help: "Number of digits (6-10).") var digits: Int?
+    @Option(help: "Time step in seconds (TOTP).") var period: Int = 30
+    @Option(help: "Initial counter (HOTP).") var counter: UInt64 = 0
+    @Option(help: "A label; repeat for several.") var tag: [String] = []
+    @Option(help: "A note.") var note: String = ""
+
+    func validate() throws {
+        if uri != nil && secret != nil {
+            throw ValidationError("give either a URI or --secret, not both")
+        }
+        if uri == nil && secret == nil {
+            throw ValidationError("give an otpauth:// URI or --secret (with --issuer and --account)")
+        }
+    }
+
+    func run() throws {
+        var token: OTPToken
+        if let uri {
+            token = try KeyURI.parse(uri)
+        } else {
+            token = OTPToken(
+                kind: type, secret: try Base32.decode(secret ?? ""), issuer: issuer ?? "", account: account ?? "",
+                algorithm: algorithm, digits: digits, period: period, counter: counter)
+        }
+        if uri != nil {
+            if let issuer { token.issuer = issuer }
+            if let account { token.account = account }
+        }
+        token.tags += tag
+        if !note.isEmpty { token.note = note }
+        try token.validate()
+        let vault = try unlock.openVault(global)
+        let entry = try vault.add(token)
+        if output.json {
+            try JSONOutput.print(TokenJSON.object(for: entry, showSecret: false))
+        } else {
+            print("Added \(entry.token.label.isEmpty ? "token" : entry.token.label) (id \(entry.id.hex)).")
+        }
+    }
+}
+
+extension OTPKind: ExpressibleByArgument {}
+
+extension OTPAlgorithm: ExpressibleByArgument {
+    public init?(argument: String) { self.init(lenient: argument) }
+}

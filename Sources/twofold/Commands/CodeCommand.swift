@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import TwofoldOTP
+import TwofoldVault
+
+/// `twofold code QUERY`: one token's current code.
+struct CodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "code",
+        abstract: "Print one token's code (the code alone on the first line).",
+        discussion: """
+            QUERY is a token id, or part of 'issuer:account' (case-insensitive). For HOTP \
+            tokens each call uses the next counter and records it, so no code is given twice.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var unlock: UnlockOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "Token id, or part of issuer:account.")
+    var query: String
+
+    @Option(help: ArgumentHelp("Compute the TOTP/Steam code for this Unix time.", valueName: "UNIX_SECONDS"))
+    var at: Int64?
+
+    @Flag(help: "Also copy the code to the clipboard, cleared when it expires.")
+    var copy = false
+
+    func run() throws {
+        let vault = try unlock.openVault(global)
+        let listing = try vault.tokens()
+        let entry = try TokenQuery.resolve(query, in: listing.entries)
+        let code: String
+        var validFor: Int?
+        if entry.token.kind == .hotp {
+            if at != nil { throw CLIError.usage("--at applies to TOTP and Steam tokens only") }
+            code = try vault.useHOTP(id: entry.id).code
+        } else {
+            let time = at ?? Int64(Date().timeIntervalSince1970)
+            code = entry.token.code(atUnixTime: time)
+            validFor = entry.token.secondsRemaining(atUnixTime: time)
+        }
+        if output.json {
+            try JSONOutput.print(["id": entry.id.hex, "code": code, "valid_for": validFor.map { $0 as Any } ?? NSNull()])
+        } else {
+            print(code)
+        }
+        if copy {
+            try Clipboard.copy(code, clearAfter: validFor ?? 30)
+        }
+    }
+}

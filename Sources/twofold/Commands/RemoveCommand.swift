@@ -1,0 +1,22 @@
+import ArgumentParser
+import TwofoldVault
+
+/// `twofold remove QUERY`: deletes a token (a tombstone that syncs like an edit).
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Delete a token.",
+        discussion: "Make sure the account has another way in first: a deleted token's codes are gone.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var unlock: UnlockOptions
+
+    @Argument(help: "Token id, or part of issuer:account.") var query: String
+
+    func run() throws {
+        let vault = try unlock.openVault(global)
+        let entry = try TokenQuery.resolve(query, in: try vault.tokens().entries)
+        try vault.remove(id: entry.id)
+        print("Removed \(entry.token.label) (id \(entry.id.hex)).")
+    }
+}

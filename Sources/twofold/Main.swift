@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+/// Entry point: parses, runs, and maps every failure to one line on stderr with exit
+/// status 1 (2 for usage errors), never a stack trace (README, "Errors").
+@main
+enum Main {
+    static func main() {
+        // Everything this process creates is private to the user (DESIGN.md, "Local at rest").
+        umask(0o077)
+        do {
+            var command = try TwofoldCommand.parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            fail(error.message, status: error.status)
+        } catch let error as any UserFacingError {
+            fail(error.description, status: 1)
+        } catch {
+            let code = TwofoldCommand.exitCode(for: error)
+            if code == .success {
+                // --help, --version: print what ArgumentParser would and exit 0.
+                TwofoldCommand.exit(withError: error)
+            }
+            if code == .validationFailure {
+                let message = TwofoldCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                fail("\(message.prefix(1).lowercased())\(message.dropFirst()) (see 'twofold --help')", status: 2)
+            }
+            fail(TwofoldCommand.message(for: error), status: 1)
+        }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        let line = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("twofold: \(line)\n".utf8))
+        exit(status)
+    }
+}

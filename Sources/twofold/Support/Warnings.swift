@@ -1,0 +1,13 @@
+import Foundation
+import TwofoldVault
+
+/// Warnings that do not stop a command, one line each on stderr.
+enum Warnings {
+    static func report(damaged: [VaultError]) {
+        for error in damaged { emit(error.description) }
+    }
+
+    static func emit(_ message: String) {
+        FileHandle.standardError.write(Data("twofold: warning: \(message)\n".utf8))
+    }
+}
