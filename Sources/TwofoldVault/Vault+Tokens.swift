@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TwofoldOTP
 import TwofoldProtocol
@@ -25,12 +26,41 @@ extension Vault {
                 damaged.append(.corruptRecord(id: record.header.id.hex, reason: String(describing: error)))
             }
         }
-        entries.sort {
-            let l = ($0.token.issuer.lowercased(), $0.token.account.lowercased(), $0.id)
-            let r = ($1.token.issuer.lowercased(), $1.token.account.lowercased(), $1.id)
-            return l < r
+        // Sort keys are computed once per entry, not once per comparison.
+        let keyed = entries.map { (issuer: $0.token.issuer.lowercased(), account: $0.token.account.lowercased(), entry: $0) }
+        let sorted = keyed.sorted { ($0.issuer, $0.account, $0.entry.id) < ($1.issuer, $1.account, $1.entry.id) }
+        return TokenListing(entries: sorted.map(\.entry), damaged: damaged)
+    }
+
+    /// The one token `query` names (``TokenQuery``), found by streaming through the
+    /// records and fully decoding only the candidates: `twofold code` on a large vault
+    /// stays fast and small.
+    public func find(_ query: String) throws(VaultError) -> TokenEntry {
+        let needle = query.trimmingCharacters(in: .whitespaces).lowercased()
+        var candidates: [TokenEntry] = []
+        var firstError: VaultError?
+        try store.read { db in
+            try VaultStore.forEachRecord(kind: .token, account: self.metadata.account, db) { record in
+                guard !record.header.deleted else { return }
+                do {
+                    let payload = try self.open(record)
+                    let labels = try TokenPayload.decodeLabels(payload)
+                    let id = record.header.id.hex
+                    guard id == needle || (needle.count >= 8 && id.hasPrefix(needle)) || "\(labels.issuer):\(labels.account)".lowercased().contains(needle) else { return }
+                    candidates.append(TokenEntry(id: record.header.id, version: record.header.version, token: try TokenPayload.decode(payload)))
+                } catch let error as VaultError {
+                    firstError = firstError ?? error
+                } catch {
+                    firstError = firstError ?? .corruptRecord(id: record.header.id.hex, reason: String(describing: error))
+                }
+            }
         }
-        return TokenListing(entries: entries, damaged: damaged)
+        do {
+            return try TokenQuery.resolve(query, in: candidates)
+        } catch .noMatch(let q) where firstError != nil {
+            // The token may be the damaged record: say so rather than "no match".
+            throw firstError ?? .noMatch(query: q)
+        }
     }
 
     /// Adds one token. Refuses an invalid token and a duplicate (same secret and

@@ -39,14 +39,48 @@ public enum TokenPayload {
 
     /// Decodes a token payload; the result is validated (``OTPToken/validate()``).
     public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> OTPToken {
-        var r = ByteReader(bytes, what: "token payload")
-        let version = try r.readUInt8()
+        var fields = Fields()
+        try scan(bytes) { (field, value) throws(ProtocolError) in
+            switch field {
+            case .type: fields.type = value
+            case .secret: fields.secret = value
+            case .issuer: fields.issuer = value
+            case .account: fields.account = value
+            case .algorithm: fields.algorithm = value
+            case .digits: fields.digits = value
+            case .period: fields.period = value
+            case .counter: fields.counter = value
+            case .note: fields.note = value
+            case .tag: fields.tags.append(value)
+            }
+        }
+        return try build(fields)
+    }
+
+    /// Only the issuer and account of a payload, for matching a query against thousands
+    /// of tokens without building each one (the layout is still checked in full).
+    public static func decodeLabels(_ bytes: [UInt8]) throws(ProtocolError) -> (issuer: String, account: String) {
+        var issuer = ""
+        var account = ""
+        try scan(bytes) { (field, value) throws(ProtocolError) in
+            if field == .issuer { issuer = try text(value, "issuer") }
+            if field == .account { account = try text(value, "account") }
+        }
+        return (issuer, account)
+    }
+
+    /// Walks the fields, enforcing the canonical layout: known tags, ascending, only
+    /// tag 10 repeated, lengths within the payload, no trailing bytes.
+    private static func scan(
+        _ bytes: [UInt8], _ visit: (Field, ArraySlice<UInt8>) throws(ProtocolError) -> Void
+    ) throws(ProtocolError) {
+        guard let version = bytes.first else { throw .malformed(what: "token payload", reason: "empty") }
         guard version == formatVersion else { throw .unsupportedVersion(what: "token payload", version: version) }
-        var values: [Field: [UInt8]] = [:]
-        var tags: [String] = []
+        var offset = 1
         var lastTag: UInt8 = 0
-        while !r.isAtEnd {
-            let raw = try r.readUInt8()
+        while offset < bytes.count {
+            guard bytes.count - offset >= 3 else { throw .malformed(what: "token payload", reason: "truncated field header") }
+            let raw = bytes[offset]
             guard let field = Field(rawValue: raw) else {
                 throw .malformed(what: "token payload", reason: "unknown field \(raw)")
             }
@@ -54,53 +88,61 @@ public enum TokenPayload {
                 throw .malformed(what: "token payload", reason: "field \(raw) out of order or repeated")
             }
             lastTag = raw
-            let length = Int(try r.readUInt16())
-            let value = try r.read(count: length)
-            if field == .tag { tags.append(try text(value, "tag")) } else { values[field] = value }
+            let length = Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
+            offset += 3
+            guard length <= bytes.count - offset else { throw .malformed(what: "token payload", reason: "field \(raw) truncated") }
+            try visit(field, bytes[offset..<offset + length])
+            offset += length
         }
-        return try build(values, tags: tags)
     }
 
-    private static func build(_ v: [Field: [UInt8]], tags: [String]) throws(ProtocolError) -> OTPToken {
-        guard let typeBytes = v[.type], typeBytes.count == 1, let kind = kind(typeBytes[0]) else {
+    private struct Fields {
+        var type, secret, issuer, account, algorithm, digits, period, counter, note: ArraySlice<UInt8>?
+        var tags: [ArraySlice<UInt8>] = []
+    }
+
+    private static func build(_ v: Fields) throws(ProtocolError) -> OTPToken {
+        guard let typeBytes = v.type, typeBytes.count == 1, let kind = kind(typeBytes.first!) else {
             throw .malformed(what: "token payload", reason: "missing or unknown type")
         }
-        guard let secret = v[.secret], (1...maximumSecretLength).contains(secret.count) else {
+        guard let secret = v.secret, (1...maximumSecretLength).contains(secret.count) else {
             throw .malformed(what: "token payload", reason: "missing secret or bad length")
         }
-        guard let alg = v[.algorithm], alg.count == 1, let algorithm = algorithm(alg[0]) else {
+        guard let alg = v.algorithm, alg.count == 1, let algorithm = algorithm(alg.first!) else {
             throw .malformed(what: "token payload", reason: "missing or unknown algorithm")
         }
-        guard let digits = v[.digits], digits.count == 1 else {
+        guard let digits = v.digits, digits.count == 1 else {
             throw .malformed(what: "token payload", reason: "missing digits")
         }
         var period = 30
         var counter: UInt64 = 0
         if kind == .hotp {
-            guard let c = v[.counter], c.count == 8, v[.period] == nil else {
+            guard let c = v.counter, c.count == 8, v.period == nil else {
                 throw .malformed(what: "token payload", reason: "hotp needs a counter and no period")
             }
             counter = c.reduce(0) { $0 << 8 | UInt64($1) }
         } else {
-            guard let p = v[.period], p.count == 4, v[.counter] == nil else {
+            guard let p = v.period, p.count == 4, v.counter == nil else {
                 throw .malformed(what: "token payload", reason: "\(kind.rawValue) needs a period and no counter")
             }
             period = Int(p.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         }
+        var tags: [String] = []
+        for tag in v.tags { tags.append(try text(tag, "tag")) }
         let token = OTPToken(
-            kind: kind, secret: secret,
-            issuer: try v[.issuer].map { (b) throws(ProtocolError) in try text(b, "issuer") } ?? "",
-            account: try v[.account].map { (b) throws(ProtocolError) in try text(b, "account") } ?? "",
-            algorithm: algorithm, digits: Int(digits[0]), period: period, counter: counter,
+            kind: kind, secret: Array(secret),
+            issuer: try v.issuer.map { (b) throws(ProtocolError) in try text(b, "issuer") } ?? "",
+            account: try v.account.map { (b) throws(ProtocolError) in try text(b, "account") } ?? "",
+            algorithm: algorithm, digits: Int(digits.first!), period: period, counter: counter,
             tags: tags,
-            note: try v[.note].map { (b) throws(ProtocolError) in try text(b, "note") } ?? "")
+            note: try v.note.map { (b) throws(ProtocolError) in try text(b, "note") } ?? "")
         do { try token.validate() } catch {
             throw .malformed(what: "token payload", reason: error.description)
         }
         return token
     }
 
-    private static func text(_ bytes: [UInt8], _ name: String) throws(ProtocolError) -> String {
+    private static func text(_ bytes: ArraySlice<UInt8>, _ name: String) throws(ProtocolError) -> String {
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw .malformed(what: "token payload", reason: "\(name) is not UTF-8")
         }

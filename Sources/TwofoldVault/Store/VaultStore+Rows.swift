@@ -78,10 +78,17 @@ extension VaultStore {
 
     /// Every record of `kind`, including tombstones, as sealed.
     static func fetchRecords(kind: RecordKind, account: AccountID, _ db: Database) throws -> [SealedRecord] {
+        var out: [SealedRecord] = []
+        try forEachRecord(kind: kind, account: account, db) { out.append($0) }
+        return out
+    }
+
+    /// Streams the records of `kind` one at a time, so a search through thousands of
+    /// tokens never holds them all in memory.
+    static func forEachRecord(kind: RecordKind, account: AccountID, _ db: Database, _ body: (SealedRecord) throws -> Void) throws {
         let cursor = try Row.fetchCursor(
             db, sql: "SELECT id, hlc, device, epoch, deleted, sealed FROM records WHERE kind = ?",
             arguments: [Int64(kind.rawValue)])
-        var out: [SealedRecord] = []
         while let row = try cursor.next() {
             let header = RecordHeader(
                 account: account,
@@ -91,9 +98,8 @@ extension VaultStore {
                                        device: try DeviceID(bytes: Array(row[2] as Data))),
                 epoch: UInt32(row[3] as Int64),
                 deleted: (row[4] as Int64) != 0)
-            out.append(SealedRecord(header: header, sealed: Array(row[5] as Data)))
+            try body(SealedRecord(header: header, sealed: Array(row[5] as Data)))
         }
-        return out
     }
 
     /// Inserts or replaces a record (the caller has decided its version wins).

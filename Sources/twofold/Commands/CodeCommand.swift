@@ -28,8 +28,7 @@ struct CodeCommand: ParsableCommand {
 
     func run() throws {
         let vault = try unlock.openVault(global)
-        let listing = try vault.tokens()
-        let entry = try TokenQuery.resolve(query, in: listing.entries)
+        let entry = try vault.find(query)
         let code: String
         var validFor: Int?
         if entry.token.kind == .hotp {

@@ -25,7 +25,7 @@ struct EditCommand: ParsableCommand {
 
     func run() throws {
         let vault = try unlock.openVault(global)
-        let entry = try TokenQuery.resolve(query, in: try vault.tokens().entries)
+        let entry = try vault.find(query)
         let edited = try vault.edit(id: entry.id) { token in
             if let issuer { token.issuer = issuer }
             if let account { token.account = account }

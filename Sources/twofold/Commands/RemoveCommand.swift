@@ -15,7 +15,7 @@ struct RemoveCommand: ParsableCommand {
 
     func run() throws {
         let vault = try unlock.openVault(global)
-        let entry = try TokenQuery.resolve(query, in: try vault.tokens().entries)
+        let entry = try vault.find(query)
         try vault.remove(id: entry.id)
         print("Removed \(entry.token.label) (id \(entry.id.hex)).")
     }
