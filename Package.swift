@@ -71,6 +71,12 @@ let package = Package(
             path: "Sources/twofold-vectors"
         ),
 
+        .executableTarget(
+            name: "twofold-bench",
+            dependencies: ["TwofoldVault", "TwofoldOTP", "TwofoldCrypto"],
+            path: "Sources/twofold-bench"
+        ),
+
         // Tests: one target per module, end-to-end CLI tests in their own target.
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"]),
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"]),

@@ -30,12 +30,13 @@ struct CLIRunner {
 
     /// Runs `twofold --home HOME args…` with `input` on standard input.
     @discardableResult
-    func run(_ args: [String], input: String = "", withHome: Bool = true) throws -> Result {
+    func run(_ args: [String], input: String = "", withHome: Bool = true, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = (withHome ? ["--home", home.path] : []) + args
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "TWOFOLD_HOME")
+        env.merge(environment) { $1 }
         process.environment = env
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

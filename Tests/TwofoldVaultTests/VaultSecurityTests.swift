@@ -52,9 +52,10 @@ struct VaultSecurityTests {
         let victim = try vault.add(VaultTokenTests.token("Victim", "a", secret: [1]))
         try vault.add(VaultTokenTests.token("Healthy", "b", secret: [2]))
         try vault.store.write { db in
-            // Flip one ciphertext byte, then separately move the record to another id.
-            try db.execute(sql: "UPDATE records SET sealed = substr(sealed, 1, 40) || char(unicode(substr(sealed, 41, 1)) # 1) || substr(sealed, 42) WHERE id = ?",
-                           arguments: [Data(victim.id.bytes)])
+            // Flip one ciphertext bit, as a bad disk or a hostile copy would.
+            var sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM records WHERE id = ?", arguments: [Data(victim.id.bytes)])!
+            sealed[40] ^= 1
+            try db.execute(sql: "UPDATE records SET sealed = ? WHERE id = ?", arguments: [sealed, Data(victim.id.bytes)])
         }
         let listing = try vault.tokens()
         #expect(listing.entries.map(\.token.issuer) == ["Healthy"])

@@ -1,0 +1,29 @@
+# Twofold: `make demo` runs the main job, `make test` runs every test (README, Quick start).
+# Both install the Debian packages they need (scripts/install-deps) and stop what they start.
+
+SWIFT ?= swift
+
+.PHONY: deps build demo test test-swift check-vectors check-openapi bench clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+demo: deps
+	$(SWIFT) build --product twofold
+	scripts/demo
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	scripts/check-vectors
+	scripts/check-openapi
+
+bench:
+	@TWOFOLD_EXTRA_PACKAGES=time scripts/install-deps
+	scripts/bench-code
+
+clean:
+	rm -rf .build .build-*
