@@ -37,6 +37,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
     case staleHead(seen: UInt64, received: UInt64)
     /// Two different heads with the same counter: the relay showed devices diverging histories.
     case forkedHead(counter: UInt64)
+    /// A copy of a record older than one the relay served or accepted before: a replay.
+    case rolledBackRecord(RecordID)
     /// Records that do not match their signed head: the relay dropped, replayed or swapped some.
     case headMismatch(reason: String)
 
@@ -76,6 +78,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the relay served two different heads numbered \(counter): it is showing devices different histories; nothing was applied"
         case .headMismatch(let reason):
             return "the records from the relay do not match its signed head (\(reason)); nothing was applied: sync again, report the relay if it repeats"
+        case .rolledBackRecord(let id):
+            return "the relay served an older copy of record \(id) than it did before: nothing was applied; report the relay if it repeats"
         }
     }
 }
