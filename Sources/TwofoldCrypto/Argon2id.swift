@@ -55,18 +55,16 @@ public enum Argon2id {
             throw .invalidLength(what: "Argon2id salt", expected: saltLength, actual: salt.count)
         }
         guard cost.isSane else { throw .keyDerivationFailed }
-        let utf8 = Array(passphrase.utf8)
-        do {
-            return try SecureBytes(count: length) { out in
-                // A Swift String bridges to a NUL-terminated `const char *`; the length
-                // passed is the UTF-8 byte count, so an embedded NUL is hashed too.
-                let rc = crypto_pwhash(
-                    out, UInt64(length), passphrase, UInt64(utf8.count), salt,
-                    cost.opsLimit, Int(cost.memLimit), crypto_pwhash_alg_argon2id13())
-                if rc != 0 { throw CryptoError.keyDerivationFailed }
-            }
-        } catch {
-            throw .keyDerivationFailed
+        let length8 = UInt64(passphrase.utf8.count)
+        var rc: Int32 = -1
+        let key = SecureBytes(count: length) { out in
+            // A Swift String bridges to a NUL-terminated `const char *`; the length
+            // passed is the UTF-8 byte count, so an embedded NUL is hashed too.
+            rc = crypto_pwhash(
+                out, UInt64(length), passphrase, length8, salt,
+                cost.opsLimit, Int(cost.memLimit), crypto_pwhash_alg_argon2id13())
         }
+        guard rc == 0 else { throw .keyDerivationFailed }
+        return key
     }
 }

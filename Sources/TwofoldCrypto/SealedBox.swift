@@ -64,14 +64,11 @@ public enum SealedBox {
     public static func open(_ box: [UInt8], with keyPair: X25519KeyPair) throws(CryptoError) -> SecureBytes {
         Sodium.ensureInitialized()
         guard box.count >= overhead else { throw .authenticationFailed }
-        do {
-            return try SecureBytes(count: box.count - overhead) { out in
-                let rc = crypto_box_seal_open(
-                    out, box, UInt64(box.count), keyPair.publicKey, keyPair.secretKey.typedPointer)
-                if rc != 0 { throw CryptoError.authenticationFailed }
-            }
-        } catch {
-            throw .authenticationFailed
+        var rc: Int32 = -1
+        let plaintext = SecureBytes(count: box.count - overhead) { out in
+            rc = crypto_box_seal_open(out, box, UInt64(box.count), keyPair.publicKey, keyPair.secretKey.typedPointer)
         }
+        guard rc == 0 else { throw .authenticationFailed }
+        return plaintext
     }
 }

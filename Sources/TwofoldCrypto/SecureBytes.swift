@@ -24,19 +24,18 @@ public final class SecureBytes: @unchecked Sendable {
 
     /// Allocates `count` bytes and lets `fill` write them (used by KDFs and keypairs
     /// so the secret never exists outside guarded memory).
-    init(count: Int, fill: (UnsafeMutablePointer<UInt8>) throws -> Void) rethrows {
+    ///
+    /// `fill` cannot throw on purpose: once every stored property is set, a throwing
+    /// initialiser still runs `deinit`, so freeing here as well would free twice.
+    /// Callers record libsodium's result inside `fill` and throw after it returns.
+    init(count: Int, fill: (UnsafeMutablePointer<UInt8>) -> Void) {
         Sodium.ensureInitialized()
         self.count = count
         guard let p = sodium_malloc(max(count, 1)) else {
             fatalError("sodium_malloc failed: out of locked memory")
         }
         pointer = p
-        do {
-            try fill(p.assumingMemoryBound(to: UInt8.self))
-        } catch {
-            sodium_free(p)
-            throw error
-        }
+        fill(p.assumingMemoryBound(to: UInt8.self))
     }
 
     /// `count` fresh random bytes from the system CSPRNG.

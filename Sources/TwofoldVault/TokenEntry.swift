@@ -43,7 +43,7 @@ public enum TokenQuery {
     public static func resolve(_ query: String, in entries: [TokenEntry]) throws(VaultError) -> TokenEntry {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw .noMatch(query: query) }
-        if let id = try? RecordID(hex: trimmed), let entry = entries.first(where: { $0.id == id }) {
+        if let id = try? RecordID(hex: trimmed.lowercased()), let entry = entries.first(where: { $0.id == id }) {
             return entry
         }
         let needle = trimmed.lowercased()

@@ -22,9 +22,12 @@ public struct TwofoldID<Tag>: Hashable, Sendable, Comparable, CustomStringConver
         self.bytes = bytes
     }
 
-    /// Parses 32 hex digits (either case).
+    /// Parses the canonical text form: exactly 32 lowercase hex digits (relay-api.md
+    /// [API-1]; writers never produce upper case, so readers need not accept it).
     public init(hex: String) throws(ProtocolError) {
-        guard let bytes = Hex.decode(hex), bytes.count == Self.length else { throw .invalidIdentifier(hex) }
+        guard hex.utf8.allSatisfy({ !(UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }),
+              let bytes = Hex.decode(hex), bytes.count == Self.length
+        else { throw .invalidIdentifier(hex) }
         self.bytes = bytes
     }
 
