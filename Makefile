@@ -20,6 +20,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	scripts/check-vectors
 	scripts/check-openapi
+	scripts/fuzz
 
 bench:
 	@TWOFOLD_EXTRA_PACKAGES=time scripts/install-deps

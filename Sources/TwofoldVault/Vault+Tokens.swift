@@ -87,10 +87,13 @@ extension Vault {
         }
         return try store.write { db in
             var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
-            var existing = self.decodeTokens(try VaultStore.fetchRecords(kind: .token, account: self.metadata.account, db)).entries
+            // Tokens that generate the same codes share a secret, so bucketing by secret
+            // keeps a 10,000-token import linear instead of comparing every pair.
+            var existing = Dictionary(grouping: self.decodeTokens(
+                try VaultStore.fetchRecords(kind: .token, account: self.metadata.account, db)).entries, by: \.token.secret)
             var result = AddResult(added: [], duplicates: [])
             for token in tokens {
-                if let twin = existing.first(where: { $0.token.generatesSameCodes(as: token) }) {
+                if let twin = existing[token.secret]?.first(where: { $0.token.generatesSameCodes(as: token) }) {
                     if skipDuplicates { result.duplicates.append(token); continue }
                     throw VaultError.duplicate(label: twin.token.label, id: twin.id.hex)
                 }
@@ -98,7 +101,7 @@ extension Vault {
                 let record = try self.seal(payload: TokenPayload.encode(token), id: id, kind: .token, deleted: false, clock: &clock)
                 try VaultStore.upsert(record, db)
                 let entry = TokenEntry(id: id, version: record.header.version, token: token)
-                existing.append(entry)
+                existing[token.secret, default: []].append(entry)
                 result.added.append(entry)
             }
             try VaultStore.updateClock(clock.last, db)

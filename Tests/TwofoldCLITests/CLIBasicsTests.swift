@@ -55,7 +55,7 @@ struct CLIBasicsTests {
         let list = try cli.run(["list", "--json"]).stdout
         #expect(list.contains("\"alice2\"") && list.contains("\"work laptop\"") && list.contains("[\"dev\",\"ops\"]"))
 
-        let exported = try cli.run(["export", "--format", "otpauth"])
+        let exported = try cli.run(["export", "--format", "otpauth", "--yes"])
         #expect(exported.status == 0)
         let lines = exported.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3 && lines.allSatisfy { $0.hasPrefix("otpauth://") })
@@ -71,7 +71,7 @@ struct CLIBasicsTests {
 
         // Export to a file is private.
         let file = cli.home.appendingPathComponent("export.txt").path
-        #expect(try cli.run(["export", "--format", "otpauth", "--output", file]).status == 0)
+        #expect(try cli.run(["export", "--format", "otpauth", "--yes", "--output", file]).status == 0)
         var st = stat()
         #expect(stat(file, &st) == 0 && st.st_mode & 0o777 == 0o600)
 

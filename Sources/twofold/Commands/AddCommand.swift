@@ -2,12 +2,17 @@ import ArgumentParser
 import TwofoldOTP
 import TwofoldVault
 
-/// `twofold add`: adds one token from a Key URI or from fields.
+/// `twofold add`: adds a token from a Key URI, from fields, or from a QR code image.
 struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add a token from an otpauth:// URI or from its fields.",
-        discussion: "Example: twofold add --issuer GitHub --account alice --secret JBSWY3DPEHPK3PXP")
+        abstract: "Add a token from an otpauth:// URI, from its fields, or from a QR code image.",
+        discussion: """
+            Examples: twofold add --issuer GitHub --account alice --secret JBSWY3DPEHPK3PXP; \
+            twofold add --qr screenshot.png. A QR code (PNG or JPEG) may hold an otpauth:// URI or a \
+            Google Authenticator otpauth-migration:// batch, whose tokens are added together (those \
+            already in the vault are skipped); with --json, --qr prints an array of the added tokens.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var unlock: UnlockOptions
@@ -15,6 +20,9 @@ struct AddCommand: ParsableCommand {
 
     @Argument(help: "An otpauth:// URI (quote it for the shell).")
     var uri: String?
+
+    @Option(help: ArgumentHelp("Read the token(s) from the QR code in IMAGE (PNG or JPEG; - for standard input).", valueName: "IMAGE"))
+    var qr: String?
 
     @Option(help: "Who issued the token.") var issuer: String?
     @Option(help: "The account name at the issuer.") var account: String?
@@ -28,15 +36,20 @@ struct AddCommand: ParsableCommand {
     @Option(help: "A note.") var note: String = ""
 
     func validate() throws {
-        if uri != nil && secret != nil {
-            throw ValidationError("give either a URI or --secret, not both")
+        let sources = [uri != nil, secret != nil, qr != nil].filter { $0 }.count
+        if sources > 1 {
+            throw ValidationError("give one of an otpauth:// URI, --secret or --qr, not several")
         }
-        if uri == nil && secret == nil {
-            throw ValidationError("give an otpauth:// URI or --secret (with --issuer and --account)")
+        if sources == 0 {
+            throw ValidationError("give an otpauth:// URI, --secret (with --issuer and --account) or --qr IMAGE")
+        }
+        if qr == "-" && unlock.passphraseStdin {
+            throw ValidationError("the image cannot come from standard input together with --passphrase-stdin")
         }
     }
 
     func run() throws {
+        if let qr { return try addFromQRCode(qr) }
         var token: OTPToken
         if let uri {
             token = try KeyURI.parse(uri)

@@ -1,0 +1,56 @@
+// Fuzz target for every parser of untrusted import input (DESIGN.md, "How it is checked").
+//
+// Built two ways, from this one file:
+// - `scripts/fuzz`: `swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz
+//   --product twofold-fuzz-import`. libFuzzer supplies `main` and calls `fuzz` below.
+// - a plain `swift build`: `FUZZING` is not defined, so `Replay` below is the entry point and
+//   the product replays files (a crash's reproducer, the seed corpus) through `fuzz`.
+// A `main.swift` cannot be used: under -sanitize=fuzzer its `main` clashes with libFuzzer's.
+import Foundation
+import TwofoldImport
+import TwofoldOTP
+
+/// One input through every reader: detection, the detected format with and without a
+/// password, each format forced, and the otpauth:// Key URI parser. Every outcome but a
+/// crash, a hang or a leak is fine: errors are the expected answer to most inputs.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = Data(bytes: data, count: size)
+    _ = ImportFormat.detect(bytes)
+    _ = try? Importer.read(bytes)
+    _ = try? Importer.read(bytes, password: "test")
+    for format in ImportFormat.allCases {
+        _ = try? Importer.read(bytes, format: format)
+    }
+    _ = try? KeyURI.parse(String(decoding: bytes, as: UTF8.self))
+    return 0
+}
+
+#if !FUZZING
+/// `twofold-fuzz-import FILE|DIR…`: runs each file (each file in each directory) through
+/// ``fuzz(_:_:)`` once, as libFuzzer would, and says how many it ran.
+@main
+enum Replay {
+    static func main() {
+        var count = 0
+        for path in CommandLine.arguments.dropFirst() {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                FileHandle.standardError.write(Data("twofold-fuzz-import: \(path) does not exist\n".utf8))
+                exit(1)
+            }
+            let files = isDirectory.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { "\(path)/\($0)" }
+                : [path]
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                data.withUnsafeBytes { raw in
+                    _ = fuzz(raw.bindMemory(to: UInt8.self).baseAddress ?? UnsafePointer(bitPattern: 1)!, raw.count)
+                }
+                count += 1
+            }
+        }
+        print("replayed \(count) input(s) without a crash")
+    }
+}
+#endif
