@@ -12,12 +12,23 @@ let package = Package(
         .library(name: "TwofoldProtocol", targets: ["TwofoldProtocol"]),
         .library(name: "TwofoldVault", targets: ["TwofoldVault"]),
         .library(name: "TwofoldImport", targets: ["TwofoldImport"]),
+        .library(name: "TwofoldRelay", targets: ["TwofoldRelay"]),
+        .library(name: "TwofoldSync", targets: ["TwofoldSync"]),
+        .executable(name: "twofold-relay", targets: ["twofold-relay"]),
+        .executable(name: "twofoldd", targets: ["twofoldd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries (Debian packages, found with pkg-config).
@@ -26,6 +37,12 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // QR codes (TwofoldQR): zbar reads them, libqrencode draws them, libpng and libjpeg-turbo
+        // (its TurboJPEG API, which returns errors instead of longjmp) decode the images.
+        .systemLibrary(name: "CZbar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Bottom layer: pure OTP engine and thin libsodium wrappers.
         .target(
@@ -57,11 +74,76 @@ let package = Package(
             ]
         ),
 
+        // QR codes in images (add --qr) and in the terminal (export --qr).
+        .target(name: "TwofoldQR", dependencies: ["CZbar", "CQRencode", "CPNG", "CTurboJPEG"]),
+
+        // The relay server as a library: buildApplication(_:), routes, store, limits (Protocol/relay-api.md).
+        .target(
+            name: "TwofoldRelay",
+            dependencies: [
+                "TwofoldProtocol", "TwofoldCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The relay client, merge and the sync engine (Protocol/sync.md, Protocol/devices.md).
+        .target(
+            name: "TwofoldSync",
+            dependencies: [
+                "TwofoldProtocol", "TwofoldVault", "TwofoldCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+
+        // The daemon's services: sync loop, push stream, control socket, key keeper, snapshots
+        // (Protocol/daemon.md). CDaemonSupport wraps prctl(2), which Swift cannot call (variadic).
+        .systemLibrary(name: "CDaemonSupport", path: "Sources/CDaemonSupport"),
+        .target(
+            name: "TwofoldDaemon",
+            dependencies: [
+                "TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "CDaemonSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Thin executables: argument parsing and wiring only.
+        .executableTarget(
+            name: "twofoldd",
+            dependencies: [
+                "TwofoldDaemon", "TwofoldVault",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/twofoldd"
+        ),
+        .executableTarget(
+            name: "twofold-relay",
+            dependencies: [
+                "TwofoldRelay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/twofold-relay"
+        ),
+        // The relay's load tool (scripts/bench-relay, scripts/schemathesis): accounts, tokens, idle streams.
+        .executableTarget(
+            name: "twofold-relay-load",
+            dependencies: ["TwofoldProtocol", "TwofoldCrypto"],
+            path: "Sources/twofold-relay-load"
+        ),
         .executableTarget(
             name: "twofold",
             dependencies: [
-                "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol",
+                "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol", "TwofoldSync", "TwofoldQR", "TwofoldDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +153,13 @@ let package = Package(
             path: "Sources/twofold-vectors"
         ),
 
+        // libFuzzer target for every importer and the Key URI parser (scripts/fuzz builds it with
+        // --sanitize=fuzzer -DFUZZING; a plain build makes a tool that replays files through it).
+        .executableTarget(
+            name: "twofold-fuzz-import",
+            dependencies: ["TwofoldImport", "TwofoldOTP"],
+            path: "Sources/twofold-fuzz-import"
+        ),
         .executableTarget(
             name: "twofold-bench",
             dependencies: ["TwofoldVault", "TwofoldOTP", "TwofoldCrypto"],
@@ -83,7 +172,28 @@ let package = Package(
         .testTarget(name: "TwofoldProtocolTests", dependencies: ["TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]),
         .testTarget(name: "TwofoldVaultTests", dependencies: ["TwofoldVault", "TwofoldProtocol", "TwofoldOTP"]),
         .testTarget(name: "TwofoldImportTests", dependencies: ["TwofoldImport", "TwofoldOTP"]),
+        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "TwofoldCLITests", dependencies: ["twofold"]),
+        .testTarget(name: "TwofoldSyncTests", dependencies: ["TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]),
+        // Real twofold-relay and twofold processes on loopback, temporary homes.
+        .testTarget(name: "SyncEndToEndTests", dependencies: ["twofold", "twofold-relay", "TwofoldProtocol"]),
+        .testTarget(
+            name: "TwofoldRelayTests",
+            dependencies: [
+                "TwofoldRelay", "TwofoldProtocol", "TwofoldCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TwofoldDaemonTests",
+            dependencies: ["TwofoldDaemon", "TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]
+        ),
+        // Real twofold-relay, twofoldd and twofold processes on loopback, temporary homes.
+        .testTarget(name: "DaemonEndToEndTests", dependencies: ["twofold", "twofoldd", "twofold-relay", "TwofoldProtocol"]),
+        .testTarget(
+            name: "RelayEndToEndTests",
+            dependencies: ["twofold-relay", "TwofoldProtocol", "TwofoldCrypto"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

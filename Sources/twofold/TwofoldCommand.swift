@@ -13,7 +13,9 @@ struct TwofoldCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, AddCommand.self, ListCommand.self, CodeCommand.self, CodesCommand.self,
-            EditCommand.self, RemoveCommand.self, ExportCommand.self, PassphraseCommand.self,
+            EditCommand.self, RemoveCommand.self, ImportCommand.self, ExportCommand.self, PassphraseCommand.self,
+            SyncCommand.self, StatusCommand.self, RestoreCommand.self, RelayCommand.self,
+            UnlockCommand.self, LockCommand.self, SnapshotsCommand.self,
         ]
     )
 

@@ -41,6 +41,7 @@ enum VaultMigrations {
                 CREATE INDEX records_by_kind ON records (kind);
                 """)
         }
+        registerSync(&migrator)
         return migrator
     }
 }

@@ -1,6 +1,9 @@
 import TwofoldCrypto
+import TwofoldImport
 import TwofoldOTP
 import TwofoldProtocol
+import TwofoldSync
+import TwofoldQR
 import TwofoldVault
 
 /// Errors whose `description` is already the one-line message a person should see.
@@ -10,3 +13,6 @@ extension VaultError: UserFacingError {}
 extension OTPError: UserFacingError {}
 extension ProtocolError: UserFacingError {}
 extension CryptoError: UserFacingError {}
+extension SyncError: UserFacingError {}
+extension ImportError: UserFacingError {}
+extension QRError: UserFacingError {}

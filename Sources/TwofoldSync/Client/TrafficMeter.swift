@@ -1,0 +1,45 @@
+/// Counts what crosses the wire and what the relay's clock said, for `twofold status`,
+/// `sync --json` and the bytes benchmark.
+///
+/// Byte counts are of the HTTP/1.1 messages as this client sends and receives them:
+/// request line, headers and body; status line, headers and body. TCP and TLS framing
+/// are not included.
+public actor TrafficMeter {
+    /// Bytes sent.
+    public private(set) var bytesSent = 0
+    /// Bytes received.
+    public private(set) var bytesReceived = 0
+    /// Requests made.
+    public private(set) var requests = 0
+    /// Relay clock minus local clock, from the last response's `Date` header ([API-4]).
+    public private(set) var clockOffsetMilliseconds: Int64?
+
+    /// A meter at zero.
+    public init() {}
+
+    func record(sent: Int, received: Int) {
+        bytesSent += sent
+        bytesReceived += received
+        requests += 1
+    }
+
+    func record(clockOffset: Int64) { clockOffsetMilliseconds = clockOffset }
+
+    /// The counts as a value.
+    public var snapshot: TrafficSnapshot {
+        TrafficSnapshot(bytesSent: bytesSent, bytesReceived: bytesReceived, requests: requests,
+                        clockOffsetMilliseconds: clockOffsetMilliseconds)
+    }
+}
+
+/// A reading of a ``TrafficMeter``.
+public struct TrafficSnapshot: Sendable, Equatable {
+    /// Bytes sent.
+    public var bytesSent: Int
+    /// Bytes received.
+    public var bytesReceived: Int
+    /// Requests made.
+    public var requests: Int
+    /// Relay clock minus local clock.
+    public var clockOffsetMilliseconds: Int64?
+}

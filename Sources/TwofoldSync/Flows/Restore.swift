@@ -1,0 +1,76 @@
+import Foundation
+import TwofoldCrypto
+import TwofoldProtocol
+import TwofoldVault
+
+/// Restoring an account on a new device with the recovery key (Protocol/devices.md,
+/// "Restoring"): prove the key to the relay, become a new device, pull and open
+/// everything, join the roster, store this device's own grant.
+public enum Restore {
+    /// What a restore brought.
+    public struct Outcome: Sendable {
+        /// The account restored.
+        public var account: AccountID
+        /// The new device's id.
+        public var device: DeviceID
+        /// Readable tokens now in the vault.
+        public var tokens: Int
+        /// Records that could not be opened (reported, never used).
+        public var damaged: Int
+    }
+
+    /// Restores into the empty `home`. On any failure after the vault was created the
+    /// home is emptied again, so the command can simply be repeated (the relay device it
+    /// registered stays unused until the next rotation removes it).
+    public static func run(home: VaultHome, client: RelayClient, account: AccountID, recoveryKey: RecoveryKey,
+                           passphrase: String?, deviceName: String) async throws -> Outcome {
+        guard !home.hasVault else { throw VaultError.alreadyInitialized(home: home.path) }
+        let keys = recoveryKey.keyPairs
+        let device = DeviceID.random()
+        let signing = Ed25519KeyPair.generate()
+        let box = X25519KeyPair.generate()
+        let claim = try await RecoveryAPI(client: client).claim(
+            kind: .recoveryKey, keys: keys, account: account, device: device, signing: signing, box: box)
+        guard claim.account == account else {
+            throw SyncError.rejected("the relay answered for another account than \(account): nothing was restored")
+        }
+        let vaultKey: SecureBytes
+        do {
+            vaultKey = try Grant.open(claim.grant, account: account, epoch: claim.epoch, with: keys.box)
+        } catch {
+            throw SyncError.rejected("the recovery grant from the relay does not open with this recovery key (\(error)): nothing was restored")
+        }
+        let vault = try Vault.createJoined(home: home, passphrase: passphrase, joining: Vault.Joining(
+            account: account, device: device, epoch: claim.epoch, vaultKey: vaultKey, signing: signing, box: box,
+            relayURL: client.relay))
+        do {
+            let session = RelaySession(client: client, account: account, device: device, signingKey: signing)
+            await session.adopt(token: claim.token, expiresAt: claim.expiresAt)
+            let store = vault.syncStore
+            try store.storeAccessToken((claim.token, claim.expiresAt))
+            await session.persistTokens { text, expiresAt in try? store.storeAccessToken(text.isEmpty ? nil : (text, expiresAt)) }
+            var syncer = Syncer(store: vault.syncStore, transport: RecordsAPI(session: session), keyring: vault.keyring)
+            syncer.checkMembership = false
+            try await syncer.run()
+            // [DEV-11]: the roster must name the recovery key that was proven.
+            guard let roster = try vault.roster() else {
+                throw SyncRefusal.rosterUnavailable("the relay holds no roster for this account")
+            }
+            guard roster.recovery == keys.publicKeys else {
+                throw SyncError.rejected("the account's roster lists another recovery key: the relay answered with another account's data; nothing was restored")
+            }
+            try vault.joinRoster(name: deviceName)
+            syncer.checkMembership = true
+            try await syncer.run(clockOffset: { await client.traffic.clockOffsetMilliseconds })
+            try await RecoveryAPI(client: client).putGrants(
+                session: session, epoch: claim.epoch, grants: [device: try vault.sealGrant(to: box.publicKey)])
+            let listing = try vault.tokens()
+            return Outcome(account: account, device: device, tokens: listing.entries.count, damaged: listing.damaged.count)
+        } catch {
+            for file in [home.databasePath, home.databasePath + "-wal", home.databasePath + "-shm", home.keyFilePath] {
+                unlink(file)
+            }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import TwofoldProtocol
+import TwofoldSync
+import TwofoldVault
+
+/// `twofold restore`: becomes a new device of an account with its recovery key
+/// (Protocol/devices.md, "Restoring").
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore an account's tokens on this new device with the 24-word recovery key.",
+        discussion: """
+            The home must not hold a vault yet. The words may be typed in any case, with any \
+            spacing. With --recovery-key-stdin they are read from standard input (then, with \
+            --local-passphrase-stdin, the new local passphrase on the next line). A wrong key \
+            is refused without saying whether the account exists; the relay limits attempts.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var relayOptions: RelayOptions
+
+    @Option(name: .long, help: ArgumentHelp("The relay, https://HOST[:PORT].", valueName: "URL"))
+    var relay: String
+
+    @Option(name: .long, help: ArgumentHelp("The account id shown when the account was created.", valueName: "ACCOUNT_ID"))
+    var account: String
+
+    @Flag(name: .long, help: "Read the 24 recovery words from standard input.")
+    var recoveryKeyStdin = false
+
+    @Flag(name: .long, help: "Protect the new local vault with a key file instead of a passphrase.")
+    var noPassphrase = false
+
+    @Flag(name: .long, help: "Read the new local passphrase from standard input (after the words).")
+    var localPassphraseStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("This device's name in the account's roster (default: the host name).", valueName: "NAME"))
+    var deviceName: String?
+
+    func validate() throws {
+        if noPassphrase && localPassphraseStdin {
+            throw ValidationError("--no-passphrase and --local-passphrase-stdin exclude each other")
+        }
+    }
+
+    func run() throws {
+        let home = global.vaultHome
+        if home.hasVault { throw VaultError.alreadyInitialized(home: home.path) }
+        let accountID = try AccountID(hex: account.trimmingCharacters(in: .whitespaces).lowercased())
+        let recoveryKey = try RecoveryKey(words: try readWords())
+        let passphrase: String? = noPassphrase
+            ? nil
+            : try PassphraseReader.readNew(prompt: "New local passphrase: ", fromStandardInput: localPassphraseStdin)
+        let client = try relayOptions.client(for: relay)
+        let name = deviceName ?? SyncCLI.defaultDeviceName()
+        let outcome = try AsyncBridge.run {
+            defer { Task { await client.shutdown() } }
+            return try await Restore.run(home: home, client: client, account: accountID, recoveryKey: recoveryKey,
+                                         passphrase: passphrase, deviceName: name)
+        }
+        print("Restored account \(outcome.account.hex.prefix(8)) from \(client.relay): \(outcome.tokens) tokens; this device is \(outcome.device.hex.prefix(8)).")
+        if outcome.damaged > 0 {
+            Warnings.emit("\(outcome.damaged) records could not be opened and are not used")
+        }
+    }
+
+    /// The words: lines of standard input until 24 words are in, or typed at the terminal.
+    private func readWords() throws -> String {
+        guard recoveryKeyStdin else {
+            return try PassphraseReader.read(prompt: "Recovery key (24 words): ", fromStandardInput: false)
+        }
+        var words: [Substring] = []
+        var text = ""
+        while words.count < RecoveryKey.wordCount, let line = readLine(strippingNewline: true) {
+            guard text.utf8.count < 4096 else { break }
+            text += " " + line
+            words = text.split(whereSeparator: { $0.isWhitespace })
+        }
+        guard !words.isEmpty else { throw CLIError("no recovery words on standard input: pipe in the 24 words") }
+        return text
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import TwofoldSync
+import TwofoldVault
+
+/// `twofold sync`: one sync round with the relay, without a daemon (Protocol/sync.md,
+/// "A sync round"). Exit status 0 only when local and relay agree afterwards.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync this vault with its relay once (pull, merge, push).",
+        discussion: """
+            The vault is unlocked so that every pulled record is authenticated before it is \
+            applied; --locked syncs without the passphrase, merging ciphertext by its \
+            authenticated metadata, as the daemon does. Exit status 0 only when nothing is \
+            left to push and the relay's signed head matches the local copy.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var unlock: UnlockOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var relayOptions: RelayOptions
+
+    @Flag(name: .long, help: "Sync without unlocking the vault (records are checked later, when opened).")
+    var locked = false
+
+    func run() throws {
+        let home = global.vaultHome
+        let store = try SyncStore.open(home: home)
+        guard let state = try store.state() else { throw SyncError.refused(.notAttached) }
+        guard state.accountState == .ready else {
+            throw CLIError("creating the account on \(state.relayURL) was interrupted: run 'twofold init --relay \(state.relayURL)' again to finish it")
+        }
+        let keyring = locked ? nil : try unlock.openVault(global).keyring
+        let client = try relayOptions.client(for: state.relayURL)
+        let json = output.json
+        let result: Result<SyncReport, SyncError> = try AsyncBridge.run {
+            defer { Task { await client.shutdown() } }
+            let session = try await RelaySession.stored(client: client, store: store)
+            let syncer = Syncer(store: store, transport: RecordsAPI(session: session), keyring: keyring)
+            do {
+                return .success(try await syncer.run(clockOffset: { await client.traffic.clockOffsetMilliseconds }))
+            } catch {
+                return .failure(SyncError.from(error))
+            }
+        }
+        let traffic = AsyncBridge.runValue { await client.traffic.snapshot }
+        let pending = try store.pendingCount()
+        switch result {
+        case .success(let report):
+            if json {
+                try JSONOutput.print([
+                    "ok": pending == 0, "relay": client.relay, "pulled": report.pulled, "updated": report.updated,
+                    "pushed": report.pushed, "conflicts": report.conflicts, "pending": pending, "last_seq": report.lastSeq,
+                    "bytes_sent": traffic.bytesSent, "bytes_received": traffic.bytesReceived, "requests": traffic.requests,
+                    "clock_offset_ms": traffic.clockOffsetMilliseconds.map { $0 as Any } ?? NSNull(),
+                ])
+            } else {
+                print("Synced with \(client.relay): \(report.pulled) pulled, \(report.pushed) pushed, \(pending) pending.")
+            }
+            if let offset = traffic.clockOffsetMilliseconds, abs(offset) > 30_000 {
+                Warnings.emit("this computer's clock is \(abs(offset) / 1000) s \(offset > 0 ? "behind" : "ahead of") the relay's: TOTP codes may be refused; fix the system clock (NTP)")
+            }
+            if pending > 0 { throw CLIError("\(pending) local changes are still waiting for the relay: run 'twofold sync' again") }
+        case .failure(let error):
+            if json {
+                try JSONOutput.print(["ok": false, "relay": client.relay, "pending": pending,
+                                      "error": ["code": error.code, "message": error.description]])
+            }
+            throw error
+        }
+    }
+}
+
+extension AsyncBridge {
+    /// Runs non-throwing async work and waits for its value.
+    static func runValue<T>(_ body: @escaping @Sendable () async -> T) -> T {
+        // The body cannot throw, so neither can the bridge.
+        try! run { await body() }
+    }
+}
