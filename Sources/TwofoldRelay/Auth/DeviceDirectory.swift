@@ -1,0 +1,69 @@
+import Foundation
+import TwofoldProtocol
+
+/// Every device's status in this replica's memory, so the check on every request costs no
+/// store round trip (Protocol/relay-api.md, "Device status") [API-12].
+///
+/// Kept current by this process's own writes at once, and by a full reload from the store
+/// every few seconds for changes made elsewhere (the admin command, another replica).
+/// A device it does not know is looked up in the store once.
+public final class DeviceDirectory: @unchecked Sendable {
+    /// What the directory says about a device.
+    public enum Standing: Sendable, Equatable {
+        /// Active in the account.
+        case active
+        /// Revoked.
+        case revoked
+        /// Its account was deleted.
+        case accountDeleted
+        /// Not known here (look it up in the store).
+        case unknown
+    }
+
+    private let lock = NSLock()
+    private var devices: [DeviceID: (account: AccountID, status: DeviceStatus)] = [:]
+    private var deleted = Set<AccountID>()
+
+    /// An empty directory.
+    public init() {}
+
+    /// Replaces everything with a store snapshot.
+    public func load(_ snapshot: DeviceDirectorySnapshot) {
+        lock.lock()
+        devices = snapshot.devices
+        deleted = snapshot.deletedAccounts
+        lock.unlock()
+    }
+
+    /// The standing of `device` in `account`.
+    public func standing(device: DeviceID, account: AccountID) -> Standing {
+        lock.lock()
+        defer { lock.unlock() }
+        if deleted.contains(account) { return .accountDeleted }
+        guard let entry = devices[device] else { return .unknown }
+        guard entry.account == account else { return .revoked }
+        return entry.status == .active ? .active : .revoked
+    }
+
+    /// Records a device (created, linked, recovered, or found in the store).
+    public func set(device: DeviceID, account: AccountID, status: DeviceStatus) {
+        lock.lock()
+        devices[device] = (account, status)
+        lock.unlock()
+    }
+
+    /// Marks devices revoked (after a rotation commits).
+    public func revoke(_ ids: [DeviceID]) {
+        lock.lock()
+        for id in ids { devices[id]?.status = .revoked }
+        lock.unlock()
+    }
+
+    /// Forgets an account's devices and remembers it as deleted.
+    public func deleteAccount(_ account: AccountID) {
+        lock.lock()
+        devices = devices.filter { $0.value.account != account }
+        deleted.insert(account)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import TwofoldCrypto
+import TwofoldProtocol
+
+// twofold-relay-load: the relay's own load helper (scripts/bench-relay, scripts/schemathesis).
+//
+//   twofold-relay-load account PORT [RECORDS [BYTES]]   create an account on an open relay, push RECORDS
+//                                                       records of BYTES sealed bytes; print "ACCOUNT DEVICE COUNTER TOKEN"
+//   twofold-relay-load streams PORT TOKENFILE COUNT     open COUNT idle push streams (tokens one per line,
+//                                                       used round-robin), print "ready N", hold them until stdin closes
+
+struct LoadError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+func json(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}
+
+func createAccount(port: Int, records: Int, bytes: Int) throws -> String {
+    let account = AccountID.random(), device = DeviceID.random()
+    let sign = Ed25519KeyPair.generate(), box = X25519KeyPair.generate()
+    let recovery = Ed25519KeyPair.generate(), recoveryBox = X25519KeyPair.generate()
+    let c = try RawHTTP.request(port: port, "POST", "/v1/auth/challenge", body: #"{"purpose":"device"}"#)
+    let text = json(c.body)["challenge"] as? String ?? ""
+    let challenge = try AuthChallenge(text: text)
+    let signature = Base64URL.encode(sign.sign(AuthMessage.device(accountID: account, deviceID: device, challenge: challenge)))
+    let grant = Base64URL.encode(SecureRandom.bytes(101))
+    let body = """
+        {"account_id":"\(account.hex)","device":{"device_id":"\(device.hex)","sign_key":"\(Base64URL.encode(sign.publicKey))","box_key":"\(Base64URL.encode(box.publicKey))"},\
+        "recovery":{"sign_key":"\(Base64URL.encode(recovery.publicKey))","box_key":"\(Base64URL.encode(recoveryBox.publicKey))"},\
+        "grants":[{"recipient":"\(device.hex)","sealed":"\(grant)"},{"recipient":"recovery","sealed":"\(grant)"}],\
+        "challenge":"\(text)","signature":"\(signature)"}
+        """
+    let r = try RawHTTP.request(port: port, "POST", "/v1/accounts", body: body)
+    guard r.status == 201, let token = json(r.body)["access_token"] as? String else {
+        throw LoadError("account creation answered \(r.status): \(r.body)")
+    }
+    var counter = 0
+    var left = records
+    while left > 0 || counter == 0 {
+        let n = min(left, 500)
+        left -= n
+        counter += 1
+        let v = RecordVersion(hlc: UInt64(counter) << 16, device: device).description
+        let writes = (0..<n).map { _ in
+            "{\"record_id\":\"\(RecordID.random().hex)\",\"kind\":1,\"version\":\"\(v)\",\"epoch\":1,\"deleted\":false,"
+                + "\"sealed\":\"\(Base64URL.encode([1] + SecureRandom.bytes(max(1, bytes) - 1)))\",\"expected_version\":null}"
+        }
+        let expected = counter == 1 ? "null" : String(counter - 1)
+        let push = "{\"writes\":[\(writes.joined(separator: ","))],\"head\":{\"counter\":\(counter),\"head\":\"AQID\",\"expected_counter\":\(expected)}}"
+        let p = try RawHTTP.request(port: port, "POST", "/v1/records", body: push, token: token)
+        guard p.status == 200 else { throw LoadError("push answered \(p.status): \(p.body)") }
+    }
+    return "\(account.hex) \(device.hex) \(counter) \(token)"
+}
+
+func holdStreams(port: Int, tokens: [String], count: Int) throws {
+    var connections: [RawHTTP] = []
+    connections.reserveCapacity(count)
+    for i in 0..<count {
+        let c = try RawHTTP(port: port, timeout: 30)
+        try c.send("GET", "/v1/events", token: tokens[i % tokens.count])
+        let first = c.read(until: "data: {\"seq\":")
+        guard first.contains(" 200 ") else { throw LoadError("stream \(i) answered: \(first.prefix(200))") }
+        connections.append(c)
+    }
+    print("ready \(connections.count)")
+    fflush(nil)
+    while readLine() != nil {}
+    withExtendedLifetime(connections) {}
+}
+
+let args = CommandLine.arguments
+do {
+    switch args.count > 1 ? args[1] : "" {
+    case "account" where args.count >= 3:
+        print(try createAccount(port: Int(args[2]) ?? 0, records: args.count > 3 ? Int(args[3]) ?? 0 : 0,
+                                bytes: args.count > 4 ? Int(args[4]) ?? 256 : 256))
+    case "streams" where args.count == 5:
+        let tokens = try String(contentsOfFile: args[3], encoding: .utf8).split(separator: "\n").map(String.init)
+        try holdStreams(port: Int(args[2]) ?? 0, tokens: tokens, count: Int(args[4]) ?? 0)
+    default:
+        FileHandle.standardError.write(Data("usage: twofold-relay-load account PORT [RECORDS [BYTES]] | streams PORT TOKENFILE COUNT\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("twofold-relay-load: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TwofoldRelay
+
+/// `twofold-relay`: the self-hostable relay (README, "Running a relay"). Wiring only: the
+/// relay itself is the TwofoldRelay library.
+@main
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "twofold-relay",
+        abstract: "The Twofold relay: stores what devices sync, sealed, and passes changes between them.",
+        version: TwofoldRelayVersion.current,
+        subcommands: [Serve.self, Invite.self, Accounts.self, RotateSecret.self])
+}
+
+/// Where the store is: shared by every command.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory holding relay.sqlite (env TWOFOLD_RELAY_DATA; default /var/lib/twofold-relay as root, else $XDG_DATA_HOME/twofold-relay).")
+    var data: String?
+
+    @Option(name: .long, help: "Config file (env TWOFOLD_RELAY_CONFIG).")
+    var config: String?
+
+    /// The configuration these options and the environment give.
+    func load(_ extra: [String: String] = [:]) throws -> RelayConfiguration {
+        var flags = extra
+        if let data { flags["data"] = data }
+        if let config { flags["config"] = config }
+        do {
+            return try RelayConfiguration.load(flags: flags)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Prints `twofold-relay: message` to stderr and exits 1.
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("twofold-relay: \(message)\n".utf8))
+    return ExitCode(1)
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A minimal HTTP/1.1 client over a blocking loopback socket, so end-to-end tests need no
+/// HTTP library and can hold a connection open (push streams).
+final class RawHTTP {
+    let fd: Int32
+
+    /// Connects to 127.0.0.1:`port` with a receive timeout.
+    init(port: Int, timeout: TimeInterval = 10) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RelayProcessError("socket failed") }
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { close(fd); throw RelayProcessError("connect to \(port) failed") }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil) throws {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        let bytes = Array((head + "\r\n" + (body ?? "")).utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw RelayProcessError("send failed") }
+            sent += n
+        }
+    }
+
+    /// Reads until the peer closes (or the timeout); what arrived.
+    func readAll() -> String {
+        var out = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Reads until `marker` has arrived (or the timeout).
+    func read(until marker: String) -> String {
+        var out = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: out, as: UTF8.self).contains(marker) {
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One request on a fresh connection: status and body (de-chunked).
+    static func request(port: Int, _ method: String, _ path: String, body: String? = nil, token: String? = nil) throws -> (status: Int, body: String) {
+        let c = try RawHTTP(port: port, timeout: 30)
+        try c.send(method, path, body: body, token: token)
+        let text = c.readAll()
+        guard let end = text.range(of: "\r\n\r\n") else { throw RelayProcessError("no response") }
+        let head = text[..<end.lowerBound]
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var payload = String(text[end.upperBound...])
+        if head.lowercased().contains("transfer-encoding: chunked") { payload = dechunk(payload) }
+        return (status, payload)
+    }
+
+    static func dechunk(_ s: String) -> String {
+        var rest = Substring(s), out = ""
+        while let line = rest.range(of: "\r\n"), let size = Int(rest[..<line.lowerBound], radix: 16), size > 0 {
+            let start = line.upperBound
+            let bytes = Array(rest[start...].utf8)
+            out += String(decoding: bytes.prefix(size), as: UTF8.self)
+            rest = Substring(String(decoding: bytes.dropFirst(size + 2), as: UTF8.self))
+        }
+        return out
+    }
+}

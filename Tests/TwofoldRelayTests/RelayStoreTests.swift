@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import TwofoldCrypto
+import TwofoldProtocol
+@testable import TwofoldRelay
+
+/// Makes a fresh, empty store. PostgreSQL (issue 8) adds a case here, and every test of
+/// ``RelayStoreTests`` runs on it too.
+enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    var testDescription: String { rawValue }
+
+    func make() throws -> (store: any RelayStore, cleanup: @Sendable () -> Void) {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-test-\(UUID().uuidString)").path
+            return (try SQLiteRelayStore(directory: dir), { try? FileManager.default.removeItem(atPath: dir) })
+        }
+    }
+}
+
+/// The ``RelayStore`` contract, for every store: atomic writes, compare-and-swap,
+/// single use, quotas.
+@Suite struct RelayStoreTests {
+    let quotas = StoreQuotas(maxRecords: 100, maxRecordBytes: 100_000, maxSnapshots: 3, maxSnapshotBytes: 10_000)
+
+    func newAccount(_ store: any RelayStore) async throws -> (AccountID, DeviceID) {
+        let account = AccountID.random(), device = DeviceID.random()
+        try await store.createAccount(NewAccount(
+            accountID: account, device: DeviceKeys(deviceID: device, signKey: SecureRandom.bytes(32), boxKey: SecureRandom.bytes(32)),
+            recovery: AccountKeys(signKey: SecureRandom.bytes(32), boxKey: SecureRandom.bytes(32)), passphrase: nil,
+            grants: [GrantEntry(recipient: .device(device), sealed: [1]), GrantEntry(recipient: .recovery, sealed: [2])]),
+            inviteHash: nil, nowMs: 1000)
+        return (account, device)
+    }
+
+    func rec(_ id: RecordID, _ hlc: UInt64, _ device: DeviceID, expected: String?, epoch: Int64 = 1, size: Int = 32) -> RecordWrite {
+        RecordWrite(recordID: id, kind: 1, version: RecordVersion(hlc: hlc, device: device).description, epoch: epoch, deleted: false,
+                    sealed: [1] + SecureRandom.bytes(size - 1), expectedVersion: expected)
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func secretsAreCreatedOnceAndKept(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let a = try await store.secrets(), b = try await store.secrets()
+        let token = AccessToken.issue(accountID: .random(), deviceID: .random(), nowMilliseconds: 1, secret: a.auth)
+        try token.verify(secret: b.auth, nowMilliseconds: 2)
+        try await store.rotateAuthSecret()
+        let rotated = try await store.secrets()
+        #expect(throws: ProtocolError.self) { try token.verify(secret: rotated.auth, nowMilliseconds: 2) }
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func aChallengeIsConsumedOnceEvenConcurrently(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let challenge = AuthChallenge.issue(purpose: .device, nowMilliseconds: 0, secret: .generate())
+        let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 { group.addTask { try await store.consume(challenge, nowMilliseconds: 0) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(wins == 1)  // [API-8]
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func aBatchIsAllOrNothing(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let a = RecordID.random(), b = RecordID.random()
+        let first = try await store.push(account: account, device: device, writes: [rec(a, 1, device, expected: nil)],
+                                         head: HeadWrite(counter: 1, head: [1], expectedCounter: nil), quotas: quotas, nowMs: 1)
+        #expect(first.seq == 1)
+        // b is new and fine, a's expectation is stale: nothing of the batch lands [API-19].
+        await #expect(throws: RelayError.self) {
+            try await store.push(account: account, device: device, writes: [rec(b, 2, device, expected: nil), rec(a, 2, device, expected: nil)],
+                                 head: HeadWrite(counter: 2, head: [2], expectedCounter: 1), quotas: quotas, nowMs: 2)
+        }
+        let page = try await store.pull(account: account, after: 0, limit: 10)
+        #expect(page.records.map(\.recordID) == [a])
+        #expect(page.latestSeq == 1)
+        #expect(page.head?.counter == 1)
+        // Quotas are checked in the same transaction.
+        let tight = StoreQuotas(maxRecords: 1, maxRecordBytes: 100_000, maxSnapshots: 1, maxSnapshotBytes: 1)
+        do {
+            _ = try await store.push(account: account, device: device, writes: [rec(b, 2, device, expected: nil)],
+                                     head: HeadWrite(counter: 2, head: [2], expectedCounter: 1), quotas: tight, nowMs: 2)
+            Issue.record("quota not enforced")
+        } catch let e as RelayError {
+            #expect(e.code == .quotaExceeded)
+        }
+        #expect(try await store.head(account: account)?.counter == 1)
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func aRevokedDeviceCannotWriteEvenIfTheCacheIsLate(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let rotation = Rotation(fromEpoch: 1, toEpoch: 2, revoke: [device], records: [], grants: [GrantEntry(recipient: .recovery, sealed: [3])],
+                                recovery: nil, passphrase: .keep, head: HeadWrite(counter: 1, head: [1], expectedCounter: nil))
+        let result = try await store.rotate(account: account, device: device, rotation: rotation, quotas: quotas, nowMs: 5)
+        #expect(result.revoked == [device])
+        do {
+            _ = try await store.push(account: account, device: device, writes: [], head: HeadWrite(counter: 2, head: [2], expectedCounter: 1),
+                                     quotas: quotas, nowMs: 6)
+            Issue.record("a revoked device wrote")
+        } catch let e as RelayError {
+            #expect(e.code == .deviceRevoked)  // [API-13]
+        }
+        #expect(try await store.account(account)?.epoch == 2)
+        #expect(try await store.grant(account: account, recipient: .device(device)) == nil)
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func rotationChecksEverythingBeforeChangingAnything(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let ids = (0..<3).map { _ in RecordID.random() }
+        let writes = ids.map { rec($0, 1, device, expected: nil) }
+        _ = try await store.push(account: account, device: device, writes: writes, head: HeadWrite(counter: 1, head: [1], expectedCounter: nil),
+                                 quotas: quotas, nowMs: 1)
+        let resealed = writes.map { (recordID: $0.recordID, version: $0.version, sealed: [UInt8]([1, 9, 9])) }
+        let grants = [GrantEntry(recipient: .device(device), sealed: [5]), GrantEntry(recipient: .recovery, sealed: [6])]
+        // Missing one record: refused, nothing changes [API-22].
+        let partial = Rotation(fromEpoch: 1, toEpoch: 2, revoke: [], records: Array(resealed.prefix(2)), grants: grants, recovery: nil,
+                               passphrase: .keep, head: HeadWrite(counter: 2, head: [2], expectedCounter: 1))
+        await #expect(throws: RelayError.self) { try await store.rotate(account: account, device: device, rotation: partial, quotas: quotas, nowMs: 2) }
+        let before = try await store.pull(account: account, after: 0, limit: 10)
+        #expect(before.epoch == 1 && before.records.allSatisfy { $0.epoch == 1 && $0.sealed != [1, 9, 9] })
+        let full = Rotation(fromEpoch: 1, toEpoch: 2, revoke: [], records: resealed, grants: grants, recovery: nil, passphrase: .keep,
+                            head: HeadWrite(counter: 2, head: [2], expectedCounter: 1))
+        let done = try await store.rotate(account: account, device: device, rotation: full, quotas: quotas, nowMs: 3)
+        #expect(done.outcome.seq == 6)
+        let after = try await store.pull(account: account, after: 0, limit: 10)
+        #expect(after.epoch == 2 && after.records.allSatisfy { $0.epoch == 2 && $0.sealed == [1, 9, 9] })
+        #expect(after.records.map(\.seq) == [4, 5, 6])
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func invitesAndAccountsForTheAdmin(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let admin = RelayAdmin(store: store, clock: ManualRelayClock(startMs: 1000))
+        let invite = try await admin.createInvite(uses: 2, expiresInSeconds: 60)
+        #expect(try await admin.listInvites().contains(invite.id))
+        #expect(try await admin.revokeInvite(id: invite.id))
+        #expect(!(try await admin.listInvites().contains(invite.id)))
+        #expect(!(try await admin.revokeInvite(id: "zz")))
+        let (account, _) = try await newAccount(store)
+        let list = try await admin.listAccounts()
+        #expect(list.contains(account.hex))
+        #expect(try await admin.deleteAccount(id: account.hex))
+        #expect(!(try await admin.deleteAccount(id: account.hex)))
+        #expect(try await store.account(account) == nil)
+        #expect(try await store.deviceDirectory().deletedAccounts.contains(account))
+    }
+
+    @Test(arguments: StoreFactory.allCases)
+    func mailboxesAndRecoveryBuckets(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let offer = LinkOffer(rendezvousID: SecureRandom.bytes(10),
+                              device: DeviceKeys(deviceID: .random(), signKey: SecureRandom.bytes(32), boxKey: SecureRandom.bytes(32)),
+                              tag: SecureRandom.bytes(32))
+        try await store.openMailbox(offer, collectHash: [7], expiresAtMs: 100, nowMs: 0)
+        #expect(try await store.collectMailbox(rendezvousID: offer.rendezvousID, collectHash: [7], nowMs: 1) == nil)
+        try await store.replyToMailbox(rendezvousID: offer.rendezvousID, account: account, from: device, epoch: 1, grant: [1], tag: [2], nowMs: 2)
+        #expect(try await store.collectMailbox(rendezvousID: offer.rendezvousID, collectHash: [7], nowMs: 3)?.accountID == account)
+        await #expect(throws: RelayError.self) { try await store.collectMailbox(rendezvousID: offer.rendezvousID, collectHash: [7], nowMs: 4) }
+        let rule = RateLimiter.Rule(ratePerSecond: 1.0 / 3600, burst: 2)
+        #expect(try await store.takeRecoveryTokens([("k", rule)], nowMs: 0) == nil)
+        #expect(try await store.takeRecoveryTokens([("k", rule)], nowMs: 0) == nil)
+        #expect(try await store.takeRecoveryTokens([("k", rule)], nowMs: 0) != nil)
+        #expect(try await store.takeRecoveryTokens([("k", rule)], nowMs: 3_600_000) == nil)
+    }
+}
