@@ -13,6 +13,8 @@ build: deps
 
 demo: deps
 	$(SWIFT) build --product twofold
+	$(SWIFT) build --product twofoldd
+	$(SWIFT) build --product twofold-relay
 	scripts/demo
 
 test: deps
@@ -21,6 +23,7 @@ test: deps
 	scripts/check-vectors
 	scripts/check-openapi
 	scripts/fuzz
+	scripts/schemathesis
 
 bench:
 	@TWOFOLD_EXTRA_PACKAGES=time scripts/install-deps

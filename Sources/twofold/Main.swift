@@ -11,6 +11,8 @@ enum Main {
         do {
             var command = try TwofoldCommand.parseAsRoot()
             try command.run()
+            // The daemon, if one runs, syncs what this command may have changed (< 1 ms otherwise).
+            DaemonClient.nudge(arguments: Array(CommandLine.arguments.dropFirst()))
         } catch let error as CLIError {
             fail(error.message, status: error.status)
         } catch let error as any UserFacingError {

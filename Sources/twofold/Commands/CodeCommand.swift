@@ -33,7 +33,7 @@ struct CodeCommand: ParsableCommand {
         var validFor: Int?
         if entry.token.kind == .hotp {
             if at != nil { throw CLIError.usage("--at applies to TOTP and Steam tokens only") }
-            code = try vault.useHOTP(id: entry.id).code
+            code = try DaemonClient.useHOTP(vault: vault, home: global.vaultHome, id: entry.id)
         } else {
             let time = at ?? Int64(Date().timeIntervalSince1970)
             code = entry.token.code(atUnixTime: time)

@@ -18,6 +18,8 @@ struct UnlockOptions: ParsableArguments {
     /// Opens and unlocks the vault, asking for the passphrase only if it has one.
     func openVault(_ global: GlobalOptions) throws -> Vault {
         let home = global.vaultHome
+        // While the daemon holds the key (twofold unlock), no passphrase is asked (Protocol/daemon.md).
+        if let vault = DaemonClient.openVault(home: home) { return vault }
         return try Vault.open(home: home) {
             try PassphraseReader.read(prompt: "Passphrase for \(home.path): ", fromStandardInput: passphraseStdin)
         }
