@@ -107,6 +107,30 @@ struct SyncEndToEndTests {
         #expect(error?.contains("cannot reach the relay") == true)
     }
 
+    /// A device the relay has revoked gets 401 `device_revoked`: `sync` says so in one line
+    /// and `status --json` keeps it, while the other device goes on syncing. (Revoking
+    /// from a device, with key rotation, is `twofold devices revoke`; here the relay's
+    /// store is changed directly, as an admin or a rotation would.)
+    @Test func aRevokedDeviceGetsAClearError() throws {
+        let lab = try Lab()
+        let (a, b, _, _) = try lab.pair()
+        #expect(try a.run(["sync"]).status == 0)
+        let deviceID = try #require(try a.json(["status", "--json"])["device_id"] as? String)
+        try revokeDevice(database: lab.relay.data.appendingPathComponent("relay.sqlite").path, deviceHex: deviceID)
+        var refused = try a.run(["sync"])
+        // The relay picks store changes made by another process up within about 2 s.
+        for _ in 0..<30 where refused.status == 0 {
+            Thread.sleep(forTimeInterval: 0.2)
+            refused = try a.run(["sync"])
+        }
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("device_revoked"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        let error = try a.json(["status", "--json"])["last_error"] as? String
+        #expect(error?.contains("device_revoked") == true)
+        #expect(try b.run(["sync"]).status == 0)
+    }
+
     @Test func oneChangeCostsLessThanFourKilobytes() throws {
         let lab = try Lab()
         let (a, b, _, _) = try lab.pair()
@@ -149,3 +173,20 @@ func tamperNewestRecord(database: String) throws {
 }
 
 struct TamperFailure: Error {}
+
+/// Marks a device revoked in the relay's SQLite store, as a rotation that drops it does.
+func revokeDevice(database: String, deviceHex: String) throws {
+    let script = """
+        import sqlite3
+        c = sqlite3.connect('\(database)')
+        n = c.execute("update device set status='revoked' where id=?", (bytes.fromhex('\(deviceHex)'),)).rowcount
+        c.commit()
+        assert n == 1
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw TamperFailure() }
+}
