@@ -135,9 +135,11 @@ let package = Package(
             path: "Sources/twofold-relay"
         ),
         // The relay's load tool (scripts/bench-relay, scripts/schemathesis): accounts, tokens, idle streams.
+        // A blocking loopback HTTP/1.1 client for the load tool and the relay's end-to-end tests.
+        .target(name: "LoopbackHTTP"),
         .executableTarget(
             name: "twofold-relay-load",
-            dependencies: ["TwofoldProtocol", "TwofoldCrypto"],
+            dependencies: ["TwofoldProtocol", "TwofoldCrypto", "LoopbackHTTP"],
             path: "Sources/twofold-relay-load"
         ),
         .executableTarget(
@@ -192,7 +194,7 @@ let package = Package(
         .testTarget(name: "DaemonEndToEndTests", dependencies: ["twofold", "twofoldd", "twofold-relay", "TwofoldProtocol"]),
         .testTarget(
             name: "RelayEndToEndTests",
-            dependencies: ["twofold-relay", "TwofoldProtocol", "TwofoldCrypto"]
+            dependencies: ["twofold-relay", "TwofoldProtocol", "TwofoldCrypto", "LoopbackHTTP"]
         ),
     ],
     swiftLanguageModes: [.v6]

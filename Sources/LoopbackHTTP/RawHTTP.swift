@@ -1,14 +1,16 @@
 import Foundation
 
-/// A minimal HTTP/1.1 client over a blocking loopback socket, so end-to-end tests need no
-/// HTTP library and can hold a connection open (push streams).
-final class RawHTTP {
-    let fd: Int32
+/// A minimal HTTP/1.1 client over a blocking loopback socket, so end-to-end tests and the
+/// relay's load tool need no HTTP library and can hold a connection open (push streams).
+/// Shared by `twofold-relay-load` and `RelayEndToEndTests`; loopback only, by design.
+public final class RawHTTP {
+    /// The connected socket.
+    public let fd: Int32
 
     /// Connects to 127.0.0.1:`port` with a receive timeout.
-    init(port: Int, timeout: TimeInterval = 10) throws {
+    public init(port: Int, timeout: TimeInterval = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LoadError("socket failed") }
+        guard fd >= 0 else { throw RawHTTPError("socket failed") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
@@ -18,12 +20,13 @@ final class RawHTTP {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { close(fd); throw LoadError("connect to \(port) failed") }
+        guard rc == 0 else { close(fd); throw RawHTTPError("connect to \(port) failed") }
     }
 
     deinit { close(fd) }
 
-    func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil) throws {
+    /// Sends one request (`Connection: close`).
+    public func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil) throws {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
@@ -31,13 +34,13 @@ final class RawHTTP {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw LoadError("send failed") }
+            guard n > 0 else { throw RawHTTPError("send failed") }
             sent += n
         }
     }
 
     /// Reads until the peer closes (or the timeout); what arrived.
-    func readAll() -> String {
+    public func readAll() -> String {
         var out = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -49,7 +52,7 @@ final class RawHTTP {
     }
 
     /// Reads until `marker` has arrived (or the timeout).
-    func read(until marker: String) -> String {
+    public func read(until marker: String) -> String {
         var out = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 4096)
         while !String(decoding: out, as: UTF8.self).contains(marker) {
@@ -61,11 +64,11 @@ final class RawHTTP {
     }
 
     /// One request on a fresh connection: status and body (de-chunked).
-    static func request(port: Int, _ method: String, _ path: String, body: String? = nil, token: String? = nil) throws -> (status: Int, body: String) {
+    public static func request(port: Int, _ method: String, _ path: String, body: String? = nil, token: String? = nil) throws -> (status: Int, body: String) {
         let c = try RawHTTP(port: port, timeout: 30)
         try c.send(method, path, body: body, token: token)
         let text = c.readAll()
-        guard let end = text.range(of: "\r\n\r\n") else { throw LoadError("no response") }
+        guard let end = text.range(of: "\r\n\r\n") else { throw RawHTTPError("no response") }
         let head = text[..<end.lowerBound]
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         var payload = String(text[end.upperBound...])
@@ -73,7 +76,8 @@ final class RawHTTP {
         return (status, payload)
     }
 
-    static func dechunk(_ s: String) -> String {
+    /// Joins the chunks of a chunked body.
+    public static func dechunk(_ s: String) -> String {
         var rest = Substring(s), out = ""
         while let line = rest.range(of: "\r\n"), let size = Int(rest[..<line.lowerBound], radix: 16), size > 0 {
             let start = line.upperBound
@@ -83,4 +87,13 @@ final class RawHTTP {
         }
         return out
     }
+}
+
+/// A loopback HTTP failure: what went wrong, in one line.
+public struct RawHTTPError: Error, CustomStringConvertible {
+    /// The message.
+    public let description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
 }
