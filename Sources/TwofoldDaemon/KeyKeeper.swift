@@ -102,6 +102,9 @@ public actor KeyKeeper {
     /// does not move.
     public func keyring() -> VaultKeyring? { vault?.keyring }
 
+    /// The opened vault while unlocked (for following rotations, DaemonEpochFollower).
+    var openedVault: Vault? { vault }
+
     /// Runs `body` with the unlocked vault (snapshots, HOTP codes), or returns nil when
     /// locked. `touch` says whether this counts as use.
     public func withVault<T: Sendable>(touch: Bool, _ body: @Sendable (Vault) throws -> T) rethrows -> T? {

@@ -273,7 +273,8 @@ public actor SyncLoop {
             return .detached(at: Self.nowMilliseconds())
         }
         let keyring = await keys.keyring()
-        let syncer = Syncer(store: store, transport: RecordsAPI(session: session), keyring: keyring)
+        var syncer = Syncer(store: store, transport: RecordsAPI(session: session), keyring: keyring)
+        syncer.follower = DaemonEpochFollower(keys: keys, session: session)
         let client = session.client
         do {
             let report = try await syncer.run(clockOffset: { await client.traffic.clockOffsetMilliseconds })

@@ -22,20 +22,37 @@ public struct SyncStatus: Sendable, Equatable {
     public var daemon: Bool
     /// True when the vault key is not available without a passphrase.
     public var locked: Bool
-    /// Relay clock minus local clock, milliseconds, as last measured.
+    /// Relay clock minus local clock, milliseconds, as last measured (less any step of the
+    /// wall clock since: ``ClockReading/current(at:)``).
     public var clockOffsetMilliseconds: Int64?
+    /// ± milliseconds of that offset; nil when unknown (a vault synced before `clock.json`).
+    public var clockUncertaintyMilliseconds: Int64?
+    /// When it was measured, Unix milliseconds (this computer's clock); nil when unknown.
+    public var clockMeasuredMilliseconds: Int64?
+    /// How long ago it was measured, milliseconds; nil when unknown.
+    public var clockAgeMilliseconds: Int64?
 
     /// Reads the status of the vault in `store`'s home, without unlocking it.
     public static func read(_ store: SyncStore) throws(VaultError) -> SyncStatus {
         let state = try store.state()
         let locked: Bool
         if case .keyFile = store.metadata.protection { locked = false } else { locked = true }
-        return SyncStatus(
+        var status = SyncStatus(
             relay: state?.relayURL, accountID: store.account.hex, deviceID: store.device.hex,
             accountState: state?.accountState.rawValue, lastSync: state?.lastSyncMilliseconds,
             pending: state == nil ? 0 : try store.pendingCount(), lastError: state?.lastError,
             daemon: DaemonSocket.isAnswering(home: store.home), locked: locked,
             clockOffsetMilliseconds: state?.clockOffsetMilliseconds)
+        // The finer record of `<home>/clock.json`, when it is of this relay (Protocol/sync.md, "Clock offset").
+        if let relay = state?.relayURL, let reading = ClockReading.load(home: store.home), reading.relay == relay {
+            let now = SystemClock.now()
+            let current = reading.current(at: now)
+            status.clockOffsetMilliseconds = current.offsetMs
+            status.clockUncertaintyMilliseconds = current.uncertaintyMs
+            status.clockMeasuredMilliseconds = reading.clock.wallMs
+            status.clockAgeMilliseconds = current.ageMs
+        }
+        return status
     }
 }
 

@@ -22,6 +22,8 @@ public struct Syncer: Sendable {
     public var checkMembership = true
     /// The wall clock, Unix milliseconds.
     public var now: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+    /// Takes the key of a newer epoch when another device rotated (unlocked vaults only).
+    public var follower: (any EpochFollower)?
 
     /// A driver for `store` through `transport`.
     public init(store: SyncStore, transport: any RecordTransport, keyring: VaultKeyring?) {
@@ -35,16 +37,46 @@ public struct Syncer: Sendable {
     @discardableResult
     public func run(clockOffset: @Sendable () async -> Int64? = { nil }) async throws(SyncError) -> SyncReport {
         do {
-            let report = try await round()
+            let report: SyncReport
+            do {
+                report = try await round(keyring: keyring)
+            } catch .refused(.epochAhead(_, let relay)) where follower != nil && keyring != nil {
+                // Another device rotated (devices.md, "Revocation and key rotation"): take
+                // the new key from this device's grant and run the round again with it.
+                report = try await round(keyring: try await follower!.follow(epoch: relay))
+            }
             try? store.recordOutcome(syncedAt: now(), error: nil, clockOffset: await clockOffset())
+            await keepClockReading()
             return report
         } catch {
             try? store.recordOutcome(syncedAt: nil, error: error.description, clockOffset: await clockOffset())
+            await keepClockReading()
             throw error
         }
     }
 
-    private func round() async throws(SyncError) -> SyncReport {
+    /// Keeps what the relay's `Date` headers said in `<home>/clock.json`, for the drift
+    /// warnings of `status`, `code` and `codes` (Protocol/sync.md, "Clock offset"). A finer
+    /// `/v1/health` reading (`doctor`) of the last ten minutes that this one agrees with stays.
+    private func keepClockReading() async {
+        guard let meter = transport.clockMeter, let relay = transport.relayOrigin,
+              let estimate = await meter.clockEstimate else { return }
+        let now = SystemClock.now()
+        if let kept = ClockReading.load(home: store.home), kept.relay == relay {
+            if kept.source == "date" && kept.clock.wallMs == estimate.measuredMs { return }  // nothing new
+            let current = kept.current(at: now)
+            if kept.source == "health", current.ageMs < 600_000,
+               abs(current.offsetMs - estimate.offsetMs) <= estimate.uncertaintyMs + current.uncertaintyMs {
+                return  // the finer reading still agrees
+            }
+        }
+        // The estimate dates from its newest sample, which may be older than this round.
+        let lag = now.wallMs - estimate.measuredMs
+        let clock = SystemClock(wallMs: estimate.measuredMs, bootMs: now.bootMs.map { $0 - lag }, bootID: now.bootID)
+        try? ClockReading(relay: relay, estimate: estimate, source: "date", clock: clock).save(home: store.home)
+    }
+
+    private func round(keyring: VaultKeyring?) async throws(SyncError) -> SyncReport {
         let state: SyncState
         let signingKey: Ed25519KeyPair
         do {
@@ -94,3 +126,11 @@ public struct Syncer: Sendable {
     }
 }
 
+
+/// Takes the key of an epoch this device has not seen (a rotation by another device):
+/// fetches this device's grant (`GET /v1/grant`), opens it with the device's X25519 key,
+/// stores the key wrapped like the others, and returns the keyring that holds it.
+public protocol EpochFollower: Sendable {
+    /// Follows the account to `epoch` (or newer, if the relay's grant is newer).
+    func follow(epoch: UInt32) async throws(SyncError) -> VaultKeyring
+}

@@ -47,7 +47,7 @@ extension Vault {
             }
             let payload = CounterPayload(token: id, next: counter + 1)
             let recordID = CounterPayload.recordID(token: id, device: self.metadata.device)
-            let record = try self.seal(payload: payload.encoded(), id: recordID, kind: .hotpCounter, deleted: false, clock: &clock)
+            let record = try self.seal(payload: payload.encoded(), id: recordID, kind: .hotpCounter, deleted: false, clock: &clock, db)
             try VaultStore.upsert(record, db)
             try VaultStore.updateClock(clock.last, db)
             return HOTPUse(code: entry.token.code(counter: counter), counter: counter)

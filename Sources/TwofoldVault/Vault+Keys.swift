@@ -54,6 +54,6 @@ extension Vault {
         guard keys[metadata.currentEpoch] != nil else {
             throw .storage("the key of the current epoch \(metadata.currentEpoch) is missing")
         }
-        return Vault(store: store, home: home, keys: keys, metadata: metadata)
+        return Vault(store: store, home: home, keys: keys, unlockKey: kek, metadata: metadata)
     }
 }

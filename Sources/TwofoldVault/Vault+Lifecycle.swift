@@ -40,7 +40,7 @@ extension Vault {
         do {
             let wrapped = try WrappedVaultKey.wrap(vaultKey, account: account, epoch: 1, kek: kek)
             let store = try VaultStore.create(home: home, metadata: metadata, wrappedKey: wrapped)
-            return Vault(store: store, home: home, keys: [1: vaultKey], metadata: metadata)
+            return Vault(store: store, home: home, keys: [1: vaultKey], unlockKey: kek, metadata: metadata)
         } catch {
             if protection == .keyFile { unlink(home.keyFilePath) }
             for suffix in ["", "-wal", "-shm"] { unlink(home.databasePath + suffix) }
@@ -79,7 +79,7 @@ extension Vault {
         guard keys[metadata.currentEpoch] != nil else {
             throw .storage("the key of the current epoch \(metadata.currentEpoch) is missing")
         }
-        return Vault(store: store, home: home, keys: keys, metadata: metadata)
+        return Vault(store: store, home: home, keys: keys, unlockKey: kek, metadata: metadata)
     }
 
     /// The protection of the vault in `home`, without unlocking it (so a CLI knows

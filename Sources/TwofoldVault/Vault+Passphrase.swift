@@ -27,6 +27,7 @@ extension Vault {
             try VaultStore.updateProtection(protection, db)
         }
         metadata.protection = protection
+        unlockKey = kek
         if wasKeyFile { unlink(home.keyFilePath) }
     }
 }

@@ -72,7 +72,7 @@ extension Vault {
                 try VaultStore.insertDeviceKeys(keyRow, db)
                 try VaultStore.insertSyncState(relayURL: joining.relayURL, pendingRecovery: nil, db)
             }
-            return Vault(store: store, home: home, keys: [joining.epoch: joining.vaultKey], metadata: metadata)
+            return Vault(store: store, home: home, keys: [joining.epoch: joining.vaultKey], unlockKey: kek, metadata: metadata)
         } catch {
             if protection == .keyFile { unlink(home.keyFilePath) }
             for suffix in ["", "-wal", "-shm"] { unlink(home.databasePath + suffix) }

@@ -56,7 +56,7 @@ extension Vault {
                    !current.header.deleted, (try? self.open(current)) == payload {
                     continue
                 }
-                let record = try self.seal(payload: payload, id: id, kind: .token, deleted: false, clock: &clock)
+                let record = try self.seal(payload: payload, id: id, kind: .token, deleted: false, clock: &clock, db)
                 try VaultStore.upsert(record, db)
                 written += 1
             }

@@ -110,7 +110,7 @@ extension Vault {
     private func writeRoster(_ roster: Roster, _ db: Database) throws {
         var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
         let record = try seal(payload: roster.encoded(), id: Roster.recordID(account: metadata.account), kind: .roster,
-                              deleted: false, clock: &clock)
+                              deleted: false, clock: &clock, db)
         try VaultStore.upsert(record, db)
         try VaultStore.updateClock(clock.last, db)
     }

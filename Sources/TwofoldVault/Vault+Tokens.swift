@@ -98,7 +98,7 @@ extension Vault {
                     throw VaultError.duplicate(label: twin.token.label, id: twin.id.hex)
                 }
                 let id = RecordID.random()
-                let record = try self.seal(payload: TokenPayload.encode(token), id: id, kind: .token, deleted: false, clock: &clock)
+                let record = try self.seal(payload: TokenPayload.encode(token), id: id, kind: .token, deleted: false, clock: &clock, db)
                 try VaultStore.upsert(record, db)
                 let entry = TokenEntry(id: id, version: record.header.version, token: token)
                 existing[token.secret, default: []].append(entry)
@@ -118,7 +118,7 @@ extension Vault {
             guard var entry = entries.first(where: { $0.id == id }) else { throw VaultError.noMatch(query: id.hex) }
             change(&entry.token)
             do { try entry.token.validate() } catch { throw VaultError.invalidToken(String(describing: error)) }
-            let record = try self.seal(payload: TokenPayload.encode(entry.token), id: id, kind: .token, deleted: false, clock: &clock)
+            let record = try self.seal(payload: TokenPayload.encode(entry.token), id: id, kind: .token, deleted: false, clock: &clock, db)
             try VaultStore.upsert(record, db)
             try VaultStore.updateClock(clock.last, db)
             entry.version = record.header.version
@@ -135,7 +135,7 @@ extension Vault {
             guard records.contains(where: { $0.header.id == id && !$0.header.deleted }) else {
                 throw VaultError.noMatch(query: id.hex)
             }
-            let tombstone = try self.seal(payload: [], id: id, kind: .token, deleted: true, clock: &clock)
+            let tombstone = try self.seal(payload: [], id: id, kind: .token, deleted: true, clock: &clock, db)
             try VaultStore.upsert(tombstone, db)
             try VaultStore.updateClock(clock.last, db)
         }

@@ -15,6 +15,7 @@ let families: [any VectorFamily.Type] = [
     MergeVectors.self,
     HLCVectors.self,
     AuthVectors.self,
+    LinkVectors.self,
 ]
 
 let root = CommandLine.arguments.dropFirst().first ?? "Protocol/vectors"

@@ -15,7 +15,8 @@ struct TwofoldCommand: ParsableCommand {
             InitCommand.self, AddCommand.self, ListCommand.self, CodeCommand.self, CodesCommand.self,
             EditCommand.self, RemoveCommand.self, ImportCommand.self, ExportCommand.self, PassphraseCommand.self,
             SyncCommand.self, StatusCommand.self, RestoreCommand.self, RelayCommand.self,
-            UnlockCommand.self, LockCommand.self, SnapshotsCommand.self,
+            LinkCommand.self, ApproveCommand.self,
+            UnlockCommand.self, LockCommand.self, SnapshotsCommand.self, DevicesCommand.self, RecoveryKeyCommand.self, DoctorCommand.self, ConfigCommand.self,
         ]
     )
 

@@ -86,12 +86,13 @@ struct Device {
     init(_ name: String, root: URL) { home = root.appendingPathComponent(name) }
 
     @discardableResult
-    func run(_ args: [String], input: String = "") throws -> Result {
+    func run(_ args: [String], input: String = "", environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("twofold")
         process.arguments = ["--home", home.path] + args
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "TWOFOLD_HOME")
+        env.merge(environment) { _, new in new }
         process.environment = env
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

@@ -13,6 +13,7 @@ import Testing
         WrappedVaultKey.label, AccountKeyPairs.Labels.recovery.signing, AccountKeyPairs.Labels.recovery.box,
         AccountKeyPairs.Labels.passphrase.signing, AccountKeyPairs.Labels.passphrase.box,
         "twofold/counter-id/v1", "twofold/roster-id/v1", "twofold/decoy-salt/v1", "twofold/local-box-key/v1",
+        LinkKey.keyLabel, LinkKey.offerLabel, LinkKey.replyLabel,
     ]
 
     @Test func labelsAreDistinctAndPrefixFree() throws {

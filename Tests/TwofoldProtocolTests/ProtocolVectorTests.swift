@@ -31,6 +31,7 @@ import TwofoldProtocol
         #expect(outcomes["heads"] == ["success", "freshness failure", "digest failure", "roster failure", "signature failure",
                                       "binding failure", "unsupported version", "parse failure"])
         #expect(outcomes["merge"] == ["success"])
+        #expect(outcomes["link"] == ["success", "parse failure", "authentication failure"])
     }
 
     @Test(arguments: VectorCorpus.checkedHere())
@@ -56,6 +57,7 @@ enum VectorCheckers {
         "snapshots": SnapshotVectorChecks.check,
         "merge": MergeVectorChecks.check,
         "hlc": MergeVectorChecks.checkClock,
+        "link": LinkVectorChecks.check,
     ]
 
     /// Families whose files another suite checks.

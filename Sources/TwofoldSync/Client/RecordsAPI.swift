@@ -9,6 +9,16 @@ public protocol RecordTransport: Sendable {
     func pull(after: UInt64, limit: Int) async throws(SyncError) -> PulledPage
     /// `POST /v1/records`. Conflicts throw ``SyncError/conflict(code:)``.
     func push(_ request: PushRequest) async throws(SyncError) -> PushReceipt
+    /// What the relay's clock said during the round, if the transport measures it; the
+    /// ``Syncer`` keeps it in `<home>/clock.json` (``ClockReading``).
+    var clockMeter: TrafficMeter? { get }
+    /// The relay's origin, for the ``ClockReading``.
+    var relayOrigin: String? { get }
+}
+
+extension RecordTransport {
+    public var clockMeter: TrafficMeter? { nil }
+    public var relayOrigin: String? { nil }
 }
 
 /// One page of a pull.
@@ -75,6 +85,9 @@ public struct RecordsAPI: RecordTransport {
 
     /// Uses `session`.
     public init(session: RelaySession) { self.session = session }
+
+    public var clockMeter: TrafficMeter? { session.client.traffic }
+    public var relayOrigin: String? { session.client.relay }
 
     public func pull(after: UInt64, limit: Int) async throws(SyncError) -> PulledPage {
         let page = try await session.send(.GET, "/v1/records?after=\(after)&limit=\(limit)", as: Wire.RecordPage.self)

@@ -114,9 +114,10 @@ public final class RelayClient: Sendable {
         received += 2 + responseBytes
         await traffic.record(sent: sent, received: received)
         if let date = response.headers.first(name: "Date"), let relayMs = HTTPDate.milliseconds(date) {
-            // The Date header has whole seconds: compare its middle with the middle of the exchange.
-            let midpoint = (started.timeIntervalSince1970 + Date().timeIntervalSince1970) / 2
-            await traffic.record(clockOffset: relayMs + 500 - Int64(midpoint * 1000))
+            // The Date header is coarse (ClockSample.dateResolutionMs); the meter intersects the samples' intervals.
+            await traffic.record(clock: ClockSample(
+                sentMs: Int64((started.timeIntervalSince1970 * 1000).rounded(.down)), receivedMs: SystemClock.wallNowMs(),
+                relayMs: relayMs, resolutionMs: ClockSample.dateResolutionMs))
         }
     }
 

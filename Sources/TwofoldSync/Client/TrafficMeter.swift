@@ -11,8 +11,16 @@ public actor TrafficMeter {
     public private(set) var bytesReceived = 0
     /// Requests made.
     public private(set) var requests = 0
-    /// Relay clock minus local clock, from the last response's `Date` header ([API-4]).
-    public private(set) var clockOffsetMilliseconds: Int64?
+    /// Relay clock minus local clock, from the recent responses' `Date` headers ([API-4]).
+    public var clockOffsetMilliseconds: Int64? { clockEstimate?.offsetMs }
+    /// The offset with its uncertainty, from the `Date` headers of the answers of the last
+    /// five minutes (at most ``clockWindow`` of them; Protocol/sync.md, "Clock offset").
+    public private(set) var clockEstimate: ClockEstimate?
+    private var clockSamples: [ClockSample] = []
+    /// Most samples kept.
+    static let clockWindow = 16
+    /// Oldest sample kept, ms before the newest.
+    static let clockWindowMs: Int64 = 300_000
 
     /// A meter at zero.
     public init() {}
@@ -23,7 +31,13 @@ public actor TrafficMeter {
         requests += 1
     }
 
-    func record(clockOffset: Int64) { clockOffsetMilliseconds = clockOffset }
+    func record(clock sample: ClockSample) {
+        clockSamples.append(sample)
+        // Older than the window, or "newer" than this one (the local clock was set back): dropped.
+        clockSamples.removeAll { sample.receivedMs - $0.receivedMs > Self.clockWindowMs || $0.receivedMs > sample.receivedMs }
+        if clockSamples.count > Self.clockWindow { clockSamples.removeFirst(clockSamples.count - Self.clockWindow) }
+        clockEstimate = OffsetEstimator.estimate(clockSamples)
+    }
 
     /// The counts as a value.
     public var snapshot: TrafficSnapshot {

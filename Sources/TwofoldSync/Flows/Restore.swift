@@ -3,10 +3,18 @@ import TwofoldCrypto
 import TwofoldProtocol
 import TwofoldVault
 
-/// Restoring an account on a new device with the recovery key (Protocol/devices.md,
-/// "Restoring"): prove the key to the relay, become a new device, pull and open
-/// everything, join the roster, store this device's own grant.
+/// Restoring an account on a new device with the recovery key or the account passphrase
+/// (Protocol/devices.md, "Restoring"): prove the key to the relay, become a new device,
+/// pull and open everything, join the roster, store this device's own grant.
 public enum Restore {
+    /// What proves the account.
+    public enum Proof: Sendable {
+        /// The 24-word recovery key.
+        case recoveryKey(RecoveryKey)
+        /// The account passphrase (its salt and cost come from the relay).
+        case passphrase(String)
+    }
+
     /// What a restore brought.
     public struct Outcome: Sendable {
         /// The account restored.
@@ -22,15 +30,30 @@ public enum Restore {
     /// Restores into the empty `home`. On any failure after the vault was created the
     /// home is emptied again, so the command can simply be repeated (the relay device it
     /// registered stays unused until the next rotation removes it).
-    public static func run(home: VaultHome, client: RelayClient, account: AccountID, recoveryKey: RecoveryKey,
+    public static func run(home: VaultHome, client: RelayClient, account: AccountID, proof: Proof,
                            passphrase: String?, deviceName: String) async throws -> Outcome {
         guard !home.hasVault else { throw VaultError.alreadyInitialized(home: home.path) }
-        let keys = recoveryKey.keyPairs
+        // Step 1: the key pairs the proof derives. For a passphrase the relay hands out the
+        // salt and cost (decoys for unknown accounts, [API-17]); a cost beyond what this
+        // device will run is refused before Argon2id runs ([CRY-13]).
+        let keys: AccountKeyPairs
+        let kind: AuthMessage.RecoveryKeyKind
+        switch proof {
+        case .recoveryKey(let recoveryKey):
+            keys = recoveryKey.keyPairs
+            kind = .recoveryKey
+        case .passphrase(let text):
+            let parameters = try await DevicesAPI(client: client).passphraseParameters(account: account)
+            do { keys = try parameters.keyPairs(passphrase: text) } catch {
+                throw SyncError.rejected("the relay's passphrase parameters cannot be used (\(error)): nothing was restored")
+            }
+            kind = .passphrase
+        }
         let device = DeviceID.random()
         let signing = Ed25519KeyPair.generate()
         let box = X25519KeyPair.generate()
         let claim = try await RecoveryAPI(client: client).claim(
-            kind: .recoveryKey, keys: keys, account: account, device: device, signing: signing, box: box)
+            kind: kind, keys: keys, account: account, device: device, signing: signing, box: box)
         guard claim.account == account else {
             throw SyncError.rejected("the relay answered for another account than \(account): nothing was restored")
         }
@@ -38,7 +61,7 @@ public enum Restore {
         do {
             vaultKey = try Grant.open(claim.grant, account: account, epoch: claim.epoch, with: keys.box)
         } catch {
-            throw SyncError.rejected("the recovery grant from the relay does not open with this recovery key (\(error)): nothing was restored")
+            throw SyncError.rejected("the grant from the relay does not open with this \(kind == .passphrase ? "passphrase" : "recovery key") (\(error)): nothing was restored")
         }
         let vault = try Vault.createJoined(home: home, passphrase: passphrase, joining: Vault.Joining(
             account: account, device: device, epoch: claim.epoch, vaultKey: vaultKey, signing: signing, box: box,
@@ -52,12 +75,12 @@ public enum Restore {
             var syncer = Syncer(store: vault.syncStore, transport: RecordsAPI(session: session), keyring: vault.keyring)
             syncer.checkMembership = false
             try await syncer.run()
-            // [DEV-11]: the roster must name the recovery key that was proven.
+            // [DEV-11]: the roster must name the recovery key (or passphrase) that was proven.
             guard let roster = try vault.roster() else {
                 throw SyncRefusal.rosterUnavailable("the relay holds no roster for this account")
             }
-            guard roster.recovery == keys.publicKeys else {
-                throw SyncError.rejected("the account's roster lists another recovery key: the relay answered with another account's data; nothing was restored")
+            guard (kind == .recoveryKey ? roster.recovery : roster.passphrase) == keys.publicKeys else {
+                throw SyncError.rejected("the account's roster lists another \(kind == .passphrase ? "passphrase" : "recovery key"): the relay answered with another account's data; nothing was restored")
             }
             try vault.joinRoster(name: deviceName)
             syncer.checkMembership = true

@@ -42,6 +42,8 @@ enum VaultMigrations {
                 """)
         }
         registerSync(&migrator)
+        registerLinking(&migrator)
+        registerRotation(&migrator)
         return migrator
     }
 }

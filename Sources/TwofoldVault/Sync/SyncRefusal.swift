@@ -13,6 +13,10 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     case epochAhead(local: UInt32, relay: UInt32)
     /// The account's roster record is missing or cannot be opened.
     case rosterUnavailable(String)
+    /// A key rotation cannot be prepared as asked (Protocol/devices.md, "Revocation and key rotation").
+    case rotationRefused(String)
+    /// A rotation prepared earlier has not been resolved yet.
+    case rotationPending(toEpoch: UInt32)
 
     public var description: String {
         switch self {
@@ -25,7 +29,11 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         case .unlockRequired(let why):
             return "\(why): sync again with the vault unlocked (drop --locked, or give the passphrase)"
         case .epochAhead(let local, let relay):
-            return "the account's key was rotated (epoch \(relay), this device holds \(local)): this Twofold cannot follow rotations yet; restore this device with the recovery key"
+            return "the account moved to a new key (epoch \(relay), this device holds \(local)): unlock the vault and sync to fetch it (drop --locked, or unlock the daemon)"
+        case .rotationRefused(let why):
+            return why
+        case .rotationPending(let epoch):
+            return "a key rotation to epoch \(epoch) was started and not finished: run 'twofold sync' to finish it"
         case .rosterUnavailable(let why):
             return "the account's device roster is unavailable (\(why)): sync again; restore from another device if it repeats"
         }

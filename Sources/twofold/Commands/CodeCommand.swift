@@ -10,7 +10,10 @@ struct CodeCommand: ParsableCommand {
         abstract: "Print one token's code (the code alone on the first line).",
         discussion: """
             QUERY is a token id, or part of 'issuer:account' (case-insensitive). For HOTP \
-            tokens each call uses the next counter and records it, so no code is given twice.
+            tokens each call uses the next counter and records it, so no code is given twice. \
+            --time-source relay computes TOTP codes for the relay's time (this clock plus the \
+            offset measured now, or the last one kept when the relay is away); a clock more \
+            than 5 s off is warned about on stderr.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,10 +26,14 @@ struct CodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compute the TOTP/Steam code for this Unix time.", valueName: "UNIX_SECONDS"))
     var at: Int64?
 
+    @OptionGroup var timeOptions: TimeSourceOptions
+    @OptionGroup var relayOptions: RelayOptions
+
     @Flag(help: "Also copy the code to the clipboard, cleared when it expires.")
     var copy = false
 
     func run() throws {
+        try CodeClock.check(at: at, source: timeOptions.timeSource)
         let vault = try unlock.openVault(global)
         let entry = try vault.find(query)
         let code: String
@@ -35,7 +42,7 @@ struct CodeCommand: ParsableCommand {
             if at != nil { throw CLIError.usage("--at applies to TOTP and Steam tokens only") }
             code = try DaemonClient.useHOTP(vault: vault, home: global.vaultHome, id: entry.id)
         } else {
-            let time = at ?? Int64(Date().timeIntervalSince1970)
+            let time = try CodeClock.unixTime(at: at, source: timeOptions.timeSource, home: global.vaultHome, relayOptions: relayOptions)
             code = entry.token.code(atUnixTime: time)
             validFor = entry.token.secondsRemaining(atUnixTime: time)
         }

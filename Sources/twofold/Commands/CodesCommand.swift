@@ -8,7 +8,10 @@ struct CodesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codes",
         abstract: "Print every current code with the seconds it stays valid.",
-        discussion: "HOTP tokens are listed without a code: use 'twofold code' so the counter advances.")
+        discussion: """
+            HOTP tokens are listed without a code: use 'twofold code' so the counter advances. \
+            --time-source relay computes the codes for the relay's time (see 'twofold code --help').
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var unlock: UnlockOptions
@@ -17,11 +20,15 @@ struct CodesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compute the codes for this Unix time.", valueName: "UNIX_SECONDS"))
     var at: Int64?
 
+    @OptionGroup var timeSource: TimeSourceOptions
+    @OptionGroup var relayOptions: RelayOptions
+
     func run() throws {
+        try CodeClock.check(at: at, source: timeSource.timeSource)
         let vault = try unlock.openVault(global)
         let listing = try vault.tokens()
         Warnings.report(damaged: listing.damaged)
-        let time = at ?? Int64(Date().timeIntervalSince1970)
+        let time = try CodeClock.unixTime(at: at, source: timeSource.timeSource, home: global.vaultHome, relayOptions: relayOptions)
         if output.json {
             try JSONOutput.print(listing.entries.map { e -> [String: Any] in
                 let hotp = e.token.kind == .hotp

@@ -1,12 +1,80 @@
 import ArgumentParser
+import TwofoldCrypto
+import TwofoldProtocol
+import TwofoldSync
 import TwofoldVault
 
-/// `twofold passphrase …`: the local passphrase.
+/// `twofold passphrase …`: the local passphrase, and the optional account passphrase.
 struct PassphraseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passphrase",
-        abstract: "Manage the passphrase that protects this device's vault.",
-        subcommands: [Change.self])
+        abstract: "Manage the passphrase that protects this device's vault, and the account passphrase.",
+        subcommands: [Change.self, SetRecovery.self])
+
+    /// `twofold passphrase set-recovery`: the account passphrase (Protocol/crypto.md,
+    /// "Account passphrase"), which restores the account on a new device like the recovery key.
+    struct SetRecovery: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-recovery",
+            abstract: "Set, replace or remove the account passphrase, which restores the account like the recovery key.",
+            discussion: """
+                The account passphrase is optional and comes in addition to the recovery key: \
+                with it and the account id, 'twofold restore --with-passphrase' brings the tokens \
+                to a new device. It is stretched with Argon2id (libsodium MODERATE or more, a \
+                fresh salt) and the relay allows about 10 guesses an hour per account, but a \
+                relay operator who keeps the database can guess offline: use a long passphrase \
+                (five or more random words). Setting it rotates the account to a new key. With \
+                --passphrase-stdin, the local passphrase (if the vault has one) is the first \
+                line and the account passphrase the second.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var relayOptions: RelayOptions
+
+        @Flag(name: .long, help: "Read the passphrases as lines from standard input.")
+        var passphraseStdin = false
+
+        @Flag(name: .long, help: "Remove the account passphrase: only the recovery key restores the account.")
+        var remove = false
+
+        @Option(name: .long, help: ArgumentHelp("Argon2id passes (at least 3, the default).", valueName: "N"))
+        var opsLimit: UInt64?
+
+        @Option(name: .long, help: ArgumentHelp("Argon2id memory in MiB (at least 256, the default).", valueName: "MIB"))
+        var memoryMib: UInt64?
+
+        func run() throws {
+            let unlock = UnlockOptions(passphraseStdin: passphraseStdin)
+            let box = SendableVault(vault: try unlock.openVault(global))
+            let change: RotationChange.Passphrase
+            if remove {
+                change = .remove
+            } else {
+                let text = try PassphraseReader.readNew(prompt: "Account passphrase: ", fromStandardInput: passphraseStdin)
+                guard text.count >= 12 else {
+                    throw CLIError("the account passphrase is too short (\(text.count) characters): use at least 12, better five or more random words")
+                }
+                let defaults = Argon2id.Cost.moderate
+                let cost = Argon2id.Cost(opsLimit: opsLimit ?? defaults.opsLimit, memLimit: (memoryMib.map { $0 << 20 }) ?? defaults.memLimit)
+                guard cost.meetsMinimum else { throw CLIError("the cost is below libsodium MODERATE (3 passes, 256 MiB): raise it") }
+                let parameters = try PassphraseParameters(salt: SecureRandom.bytes(Argon2id.saltLength), cost: cost)
+                change = .set(keys: try parameters.keyPairs(passphrase: text).publicKeys, parameters: parameters)
+            }
+            let (client, _) = try RotationReport.session(vault: box.vault, relayOptions: relayOptions)
+            let removing = remove
+            try AsyncBridge.run {
+                defer { Task { await client.shutdown() } }
+                let vault = box.vault
+                let session = try await RelaySession.stored(client: client, store: vault.syncStore)
+                try await RotationReport.resume(vault: vault, session: session, recoveryKeyFile: nil)
+                let outcome = try await KeyRotation.run(RotationChange(passphrase: change), vault: vault, session: session)
+                try RotationReport.show(outcome, vault: vault, recoveryKeyFile: nil)
+                print(removing
+                    ? "The account passphrase was removed; only the recovery key restores the account now."
+                    : "The account passphrase is set. Restore with: twofold restore --relay \(client.relay) --account \(vault.account.hex) --with-passphrase")
+            }
+        }
+    }
 
     /// `twofold passphrase change`.
     struct Change: ParsableCommand {

@@ -4,17 +4,20 @@ import TwofoldProtocol
 import TwofoldSync
 import TwofoldVault
 
-/// `twofold restore`: becomes a new device of an account with its recovery key
-/// (Protocol/devices.md, "Restoring").
+/// `twofold restore`: becomes a new device of an account with its recovery key or its
+/// account passphrase (Protocol/devices.md, "Restoring").
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Restore an account's tokens on this new device with the 24-word recovery key.",
+        abstract: "Restore an account's tokens on this new device with the 24-word recovery key or the account passphrase.",
         discussion: """
             The home must not hold a vault yet. The words may be typed in any case, with any \
-            spacing. With --recovery-key-stdin they are read from standard input (then, with \
-            --local-passphrase-stdin, the new local passphrase on the next line). A wrong key \
-            is refused without saying whether the account exists; the relay limits attempts.
+            spacing. With --recovery-key-stdin they are read from standard input; with \
+            --passphrase-stdin the account passphrase (set with 'twofold passphrase \
+            set-recovery') is read from its first line instead. Then, with \
+            --local-passphrase-stdin, the new local passphrase comes on the next line. A wrong \
+            key or passphrase is refused without saying whether the account exists; the relay \
+            limits attempts (about 10 an hour per account).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,6 +32,12 @@ struct RestoreCommand: ParsableCommand {
     @Flag(name: .long, help: "Read the 24 recovery words from standard input.")
     var recoveryKeyStdin = false
 
+    @Flag(name: .long, help: "Restore with the account passphrase, read from standard input.")
+    var passphraseStdin = false
+
+    @Flag(name: .long, help: "Restore with the account passphrase, typed at the terminal.")
+    var withPassphrase = false
+
     @Flag(name: .long, help: "Protect the new local vault with a key file instead of a passphrase.")
     var noPassphrase = false
 
@@ -42,13 +51,23 @@ struct RestoreCommand: ParsableCommand {
         if noPassphrase && localPassphraseStdin {
             throw ValidationError("--no-passphrase and --local-passphrase-stdin exclude each other")
         }
+        if recoveryKeyStdin && (passphraseStdin || withPassphrase) {
+            throw ValidationError("restore with the recovery key or with the account passphrase, not both")
+        }
     }
 
     func run() throws {
         let home = global.vaultHome
         if home.hasVault { throw VaultError.alreadyInitialized(home: home.path) }
         let accountID = try AccountID(hex: account.trimmingCharacters(in: .whitespaces).lowercased())
-        let recoveryKey = try RecoveryKey(words: try readWords())
+        let proof: Restore.Proof
+        if passphraseStdin || withPassphrase {
+            let text = try PassphraseReader.read(prompt: "Account passphrase: ", fromStandardInput: passphraseStdin)
+            guard !text.isEmpty else { throw CLIError("the account passphrase is empty: give the one set with 'twofold passphrase set-recovery'") }
+            proof = .passphrase(text)
+        } else {
+            proof = .recoveryKey(try RecoveryKey(words: try readWords()))
+        }
         let passphrase: String? = noPassphrase
             ? nil
             : try PassphraseReader.readNew(prompt: "New local passphrase: ", fromStandardInput: localPassphraseStdin)
@@ -56,7 +75,7 @@ struct RestoreCommand: ParsableCommand {
         let name = deviceName ?? SyncCLI.defaultDeviceName()
         let outcome = try AsyncBridge.run {
             defer { Task { await client.shutdown() } }
-            return try await Restore.run(home: home, client: client, account: accountID, recoveryKey: recoveryKey,
+            return try await Restore.run(home: home, client: client, account: accountID, proof: proof,
                                          passphrase: passphrase, deviceName: name)
         }
         print("Restored account \(outcome.account.hex.prefix(8)) from \(client.relay): \(outcome.tokens) tokens; this device is \(outcome.device.hex.prefix(8)).")

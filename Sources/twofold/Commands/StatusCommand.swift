@@ -10,7 +10,8 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show the relay, account, device, last sync, pending changes, last error, daemon, lock and clock offset.",
         discussion: """
             --json prints one object: relay, account_id, device_id, last_sync (Unix ms or null), \
-            pending, last_error, daemon, locked, clock_offset_ms.
+            pending, last_error, daemon, locked, clock_offset_ms, clock_uncertainty_ms, \
+            clock_measured (Unix ms). A clock more than 5 s off the relay's is warned about on stderr.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,7 +26,10 @@ struct StatusCommand: ParsableCommand {
                 "relay": orNull(status.relay), "account_id": status.accountID, "device_id": status.deviceID,
                 "last_sync": orNull(status.lastSync), "pending": status.pending, "last_error": orNull(status.lastError),
                 "daemon": status.daemon, "locked": status.locked, "clock_offset_ms": orNull(status.clockOffsetMilliseconds),
+                "clock_uncertainty_ms": orNull(status.clockUncertaintyMilliseconds),
+                "clock_measured": orNull(status.clockMeasuredMilliseconds),
             ])
+            warnAboutClock(status)
             return
         }
         var relay = status.relay ?? "none (local vault; attach one with 'twofold relay set URL')"
@@ -39,8 +43,26 @@ struct StatusCommand: ParsableCommand {
             ["last error:", status.lastError ?? "none"],
             ["daemon:", status.daemon ? "running" : "not running"],
             ["locked:", status.locked ? "yes (passphrase needed)" : "no (key file)"],
-            ["clock offset:", status.clockOffsetMilliseconds.map { "\($0 >= 0 ? "+" : "")\($0) ms (relay minus this computer)" } ?? "unknown"],
+            ["clock offset:", Self.describeClock(status)],
         ])
+        warnAboutClock(status)
+    }
+
+    /// One line on stderr when the clock is more than 5 s off the relay's (README, "My codes are rejected").
+    func warnAboutClock(_ status: SyncStatus) {
+        guard let offset = status.clockOffsetMilliseconds,
+              ClockDrift.isOff(offsetMs: offset, uncertaintyMs: status.clockUncertaintyMilliseconds ?? 0) else { return }
+        Warnings.emit(ClockDrift.warning(offsetMs: offset, ageMs: status.clockAgeMilliseconds))
+    }
+
+    /// "+90012 ms ±3 ms (relay minus this computer, measured 2 min ago)".
+    static func describeClock(_ status: SyncStatus) -> String {
+        guard let offset = status.clockOffsetMilliseconds else { return "unknown (not measured yet: run 'twofold doctor')" }
+        var text = "\(offset >= 0 ? "+" : "")\(offset) ms"
+        if let uncertainty = status.clockUncertaintyMilliseconds { text += " ±\(uncertainty) ms" }
+        text += " (relay minus this computer"
+        if let age = status.clockAgeMilliseconds { text += ", measured \(ClockDrift.describe(ageMs: age))" }
+        return text + ")"
     }
 
     static func describe(_ milliseconds: UInt64) -> String {

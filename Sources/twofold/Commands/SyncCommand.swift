@@ -31,14 +31,21 @@ struct SyncCommand: ParsableCommand {
         guard state.accountState == .ready else {
             throw CLIError("creating the account on \(state.relayURL) was interrupted: run 'twofold init --relay \(state.relayURL)' again to finish it")
         }
-        let keyring = locked ? nil : try unlock.openVault(global).keyring
+        let box = locked ? nil : SendableVault(vault: try unlock.openVault(global))
         let client = try relayOptions.client(for: state.relayURL)
         let json = output.json
         let result: Result<SyncReport, SyncError> = try AsyncBridge.run {
             defer { Task { await client.shutdown() } }
             let session = try await RelaySession.stored(client: client, store: store)
-            let syncer = Syncer(store: store, transport: RecordsAPI(session: session), keyring: keyring)
+            var syncer = Syncer(store: store, transport: RecordsAPI(session: session), keyring: box?.vault.keyring)
             do {
+                if let vault = box?.vault {
+                    // A rotation an earlier run left halfway is finished first (devices.md,
+                    // "Interrupted"); rotations by other devices are followed.
+                    try await RotationReport.resume(vault: vault, session: session, recoveryKeyFile: nil)
+                    syncer = Syncer(store: store, transport: RecordsAPI(session: session), keyring: vault.keyring)
+                    syncer.follower = VaultEpochFollower(vault: vault, session: session)
+                }
                 return .success(try await syncer.run(clockOffset: { await client.traffic.clockOffsetMilliseconds }))
             } catch {
                 return .failure(SyncError.from(error))
@@ -58,8 +65,9 @@ struct SyncCommand: ParsableCommand {
             } else {
                 print("Synced with \(client.relay): \(report.pulled) pulled, \(report.pushed) pushed, \(pending) pending.")
             }
-            if let offset = traffic.clockOffsetMilliseconds, abs(offset) > 30_000 {
-                Warnings.emit("this computer's clock is \(abs(offset) / 1000) s \(offset > 0 ? "behind" : "ahead of") the relay's: TOTP codes may be refused; fix the system clock (NTP)")
+            if let estimate = AsyncBridge.runValue({ await client.traffic.clockEstimate }),
+               ClockDrift.isOff(offsetMs: estimate.offsetMs, uncertaintyMs: estimate.uncertaintyMs) {
+                Warnings.emit(ClockDrift.warning(offsetMs: estimate.offsetMs, ageMs: nil))
             }
             if pending > 0 { throw CLIError("\(pending) local changes are still waiting for the relay: run 'twofold sync' again") }
         case .failure(let error):

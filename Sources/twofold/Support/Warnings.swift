@@ -10,4 +10,9 @@ enum Warnings {
     static func emit(_ message: String) {
         FileHandle.standardError.write(Data("twofold: warning: \(message)\n".utf8))
     }
+
+    /// Information that is not a problem, one line on stderr (so standard output stays the result).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("twofold: note: \(message)\n".utf8))
+    }
 }
