@@ -54,6 +54,27 @@ extension Vault {
         }
     }
 
+    /// The highest next counter any device's counter record holds, by HOTP token id, in
+    /// one pass (`list` on a large vault; ``peekHOTPCounter(id:)`` is for one token). A
+    /// counter record that does not open is an error: it could hide a used counter.
+    public func recordedHOTPCounters() throws(VaultError) -> [RecordID: UInt64] {
+        try store.read { db in
+            var next: [RecordID: UInt64] = [:]
+            for record in try VaultStore.fetchRecords(kind: .hotpCounter, account: self.metadata.account, db) where !record.header.deleted {
+                let payload: CounterPayload
+                do {
+                    payload = try CounterPayload(decoding: try self.open(record))
+                } catch let error as VaultError {
+                    throw error
+                } catch {
+                    throw VaultError.corruptRecord(id: record.header.id.hex, reason: String(describing: error))
+                }
+                next[payload.token] = max(next[payload.token] ?? 0, payload.next)
+            }
+            return next
+        }
+    }
+
     /// The counter the next `useHOTP` would use, without using it.
     public func peekHOTPCounter(id: RecordID) throws(VaultError) -> UInt64 {
         try store.read { db in
