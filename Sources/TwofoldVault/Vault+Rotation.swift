@@ -59,13 +59,18 @@ extension Vault {
                 throw SyncRefusal.removedFromRoster
             }
             let passphraseKeys: AccountPublicKeys?
+            var passphraseCheck: [UInt8]?
             switch change.passphrase {
-            case .keep: passphraseKeys = roster.passphrase
-            case .remove: passphraseKeys = nil
-            case .set(let keys, _): passphraseKeys = keys
+            case .keep: (passphraseKeys, passphraseCheck) = (roster.passphrase, roster.passphraseCheck)
+            case .remove: (passphraseKeys, passphraseCheck) = (nil, nil)
+            case .set(let keys, _, let check): (passphraseKeys, passphraseCheck) = (keys, check)
             }
+            // The check values let a restoring device tell this roster from one a relay made
+            // ([DEV-11]); a roster written before they existed gets them only with a new recovery key.
+            let recoveryCheck = change.newRecovery?.keyPairs.check ?? roster.recoveryCheck
             let newRoster = try Roster(recovery: change.newRecovery?.keyPairs.publicKeys ?? roster.recovery,
-                                       passphrase: passphraseKeys, devices: staying)
+                                       passphrase: passphraseKeys, devices: staying, recoveryCheck: recoveryCheck,
+                                       passphraseCheck: recoveryCheck == nil ? nil : passphraseCheck)
 
             // The new key, every record re-sealed under it, and its grants (roster keys only, [DEV-2]).
             let newKey = SecureBytes.random(count: 32)
@@ -175,21 +180,25 @@ extension Vault {
             try LocalSecretWrap.wrap($0.secret, label: LocalSecretWrap.recoveryLabel, account: metadata.account,
                                      device: metadata.device, epoch: to, vaultKey: key)
         }
-        var passphrase: (String, AccountPublicKeys?, PassphraseParameters?) = ("keep", nil, nil)
+        var passphrase: (String, AccountPublicKeys?, PassphraseParameters?, [UInt8]?) = ("keep", nil, nil, nil)
         switch change.passphrase {
         case .keep: break
         case .remove: passphrase.0 = "remove"
-        case .set(let keys, let parameters): passphrase = ("set", keys, parameters)
+        case .set(let keys, let parameters, let check):
+            let wrappedCheck = try LocalSecretWrap.wrap(SecureBytes(check), label: LocalSecretWrap.passphraseCheckLabel,
+                                                        account: metadata.account, device: metadata.device, epoch: to, vaultKey: key)
+            passphrase = ("set", keys, parameters, wrappedCheck)
         }
         try db.execute(sql: """
             INSERT INTO pending_rotation (singleton, from_epoch, to_epoch, vault_key_wrapped, revoke, recovery_wrapped,
-                passphrase_change, passphrase_sign_key, passphrase_box_key, passphrase_salt, passphrase_ops, passphrase_mem, created_ms)
-            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                passphrase_change, passphrase_sign_key, passphrase_box_key, passphrase_salt, passphrase_ops, passphrase_mem,
+                passphrase_check_wrapped, created_ms)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 Int64(from), Int64(to), Data(wrapped), Data(revoke.flatMap(\.bytes)), recovery.map { Data($0) },
                 passphrase.0, passphrase.1.map { Data($0.signingKey) }, passphrase.1.map { Data($0.boxKey) },
                 passphrase.2.map { Data($0.salt) }, passphrase.2.map { Int64($0.cost.opsLimit) },
-                passphrase.2.map { Int64($0.cost.memLimit) }, Int64(now()),
+                passphrase.2.map { Int64($0.cost.memLimit) }, passphrase.3.map { Data($0) }, Int64(now()),
             ])
     }
 
@@ -219,11 +228,15 @@ extension Vault {
         switch row["passphrase_change"] as String {
         case "remove": passphrase = .remove
         case "set":
+            guard let key = try pendingKey(expecting: to, db) else { return nil }
+            let check = try LocalSecretWrap.unwrap(Array(row["passphrase_check_wrapped"] as Data), label: LocalSecretWrap.passphraseCheckLabel,
+                                                   account: metadata.account, device: metadata.device, epoch: to, vaultKey: key)
             passphrase = .set(
                 keys: AccountPublicKeys(signingKey: Array(row["passphrase_sign_key"] as Data), boxKey: Array(row["passphrase_box_key"] as Data)),
                 parameters: try PassphraseParameters(salt: Array(row["passphrase_salt"] as Data),
                                                      cost: Argon2id.Cost(opsLimit: UInt64(row["passphrase_ops"] as Int64),
-                                                                         memLimit: UInt64(row["passphrase_mem"] as Int64))))
+                                                                         memLimit: UInt64(row["passphrase_mem"] as Int64))),
+                check: check.copyBytes())
         default: break
         }
         return PendingRotation(fromEpoch: UInt32(row["from_epoch"] as Int64), toEpoch: to,

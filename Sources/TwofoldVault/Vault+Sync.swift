@@ -24,7 +24,7 @@ extension Vault {
             roster = try Roster(recovery: recovery.keyPairs.publicKeys, passphrase: nil, devices: [
                 Roster.Device(id: metadata.device, signingKey: signing.publicKey, boxKey: box.publicKey,
                               addedMilliseconds: now(), name: deviceName),
-            ])
+            ], recoveryCheck: recovery.keyPairs.check)
         } catch {
             throw VaultError.invalidToken("the device name is not usable in the roster: \(error)")
         }

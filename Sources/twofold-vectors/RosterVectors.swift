@@ -30,6 +30,8 @@ enum RosterVectors: VectorFamily {
         if let roster {
             fields.append(.init("recovery-keys", "\(Hex.encode(roster.recovery.signingKey)) \(Hex.encode(roster.recovery.boxKey))"))
             if let p = roster.passphrase { fields.append(.init("passphrase-keys", "\(Hex.encode(p.signingKey)) \(Hex.encode(p.boxKey))")) }
+            if let c = roster.recoveryCheck { fields.append(.init("recovery-check", Hex.encode(c))) }
+            if let c = roster.passphraseCheck { fields.append(.init("passphrase-check", Hex.encode(c))) }
             fields += roster.devices.map {
                 .init("device", "\($0.id.hex) \(Hex.encode($0.signingKey)) \(Hex.encode($0.boxKey)) \($0.addedMilliseconds) \($0.name)")
             }
@@ -55,7 +57,16 @@ enum RosterVectors: VectorFamily {
         let sorted = roster.devices
         let single = try! Roster(recovery: recovery, passphrase: nil, devices: [devices[0]])
         let good = raw(sorted)
+        // [CRY-20]: the check values of the sample recovery key and a passphrase master.
+        let checked = try! Roster(recovery: RecoveryVectors.sampleKey.keyPairs.publicKeys, passphrase: passphrase, devices: sorted,
+                                  recoveryCheck: RecoveryVectors.sampleKey.keyPairs.check,
+                                  passphraseCheck: BLAKE2b.hash(Array("twofold/passphrase/check/v1".utf8), key: [UInt8](repeating: 0x5a, count: 32)))
+        var cutChecks = checked.encoded()
+        cutChecks.removeSubrange(130..<162)
         return [
+            vector("with-checks", "success", "flags 3: passphrase keys, then the recovery and passphrase check values (sample recovery key)",
+                   payload: checked.encoded(), roster: checked),
+            vector("checks-truncated", "payload failure", "flags 3 with only one check value", payload: cutChecks),
             vector("three-devices", "success", "three devices sorted by id, with passphrase keys", payload: roster.encoded(), roster: roster),
             vector("one-device", "success", "a new account: one device, no passphrase (flags 0)", payload: single.encoded(), roster: single),
             vector("unsorted", "payload failure", "devices not in ascending id order", payload: raw([sorted[1], sorted[0], sorted[2]])),
@@ -63,7 +74,7 @@ enum RosterVectors: VectorFamily {
             vector("no-devices", "payload failure", "a roster with no device", payload: raw([])),
             vector("trailing-byte", "payload failure", "one byte after the last device", payload: good + [0]),
             vector("truncated", "payload failure", "the last device's name cut short", payload: Array(good.dropLast())),
-            vector("flags-2", "payload failure", "an unknown flag bit", payload: raw(sorted, flags: 2)),
+            vector("flags-4", "payload failure", "an unknown flag bit", payload: raw(sorted, flags: 4)),
             vector("version-2", "unsupported version", "payload format byte 0x02", payload: raw(sorted, version: 2)),
             vector("empty-name", "payload failure", "a device with an empty name", payload: raw(sorted, names: [[], Array("b".utf8), Array("c".utf8)])),
             vector("name-control", "payload failure", "a device name with a line feed",

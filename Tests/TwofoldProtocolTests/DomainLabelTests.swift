@@ -12,6 +12,7 @@ import Testing
         RecordHeader.associatedDataLabel, Head.signatureLabel, RecordSetDigest.label, SnapshotHeader.associatedDataLabel,
         WrappedVaultKey.label, AccountKeyPairs.Labels.recovery.signing, AccountKeyPairs.Labels.recovery.box,
         AccountKeyPairs.Labels.passphrase.signing, AccountKeyPairs.Labels.passphrase.box,
+        AccountKeyPairs.Labels.recovery.check, AccountKeyPairs.Labels.passphrase.check,
         "twofold/counter-id/v1", "twofold/roster-id/v1", "twofold/decoy-salt/v1", "twofold/local-box-key/v1",
         LinkKey.keyLabel, LinkKey.offerLabel, LinkKey.replyLabel,
     ]

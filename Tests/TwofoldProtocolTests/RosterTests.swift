@@ -52,4 +52,46 @@ import TwofoldCrypto
         let record = try roster.seal(account: account, version: RecordVersion(hlc: 1, device: .random()), epoch: 1, key: key)
         #expect(try Roster.open(record, key: key) == roster)
     }
+
+    /// [CRY-20]: flags bit 1, then the recovery check and (with passphrase keys) the
+    /// passphrase check; derived from the secrets with their own labels; all or none.
+    @Test func checkValuesRoundTripAndComeAllOrNone() throws {
+        let key = RecoveryKey.generate()
+        let pairs = key.keyPairs
+        #expect(pairs.check == BLAKE2b.deriveSecret(Array("twofold/recovery/check/v1".utf8), key: key.secret).copyBytes())
+        let passphrase = try PassphraseParameters(salt: [UInt8](repeating: 1, count: 16), cost: .moderate)
+        let master = try passphrase.masterKey(passphrase: "correct horse battery staple")
+        let passphrasePairs = AccountKeyPairs(master: master, labels: .passphrase)
+        #expect(passphrasePairs.check == BLAKE2b.deriveSecret(Array("twofold/passphrase/check/v1".utf8), key: master).copyBytes())
+        #expect(passphrasePairs.check != pairs.check)
+
+        let d = device("laptop")
+        let roster = try Roster(recovery: pairs.publicKeys, passphrase: passphrasePairs.publicKeys, devices: [d],
+                                recoveryCheck: pairs.check, passphraseCheck: passphrasePairs.check)
+        let bytes = roster.encoded()
+        #expect(bytes[65] == 3)  // both flags
+        #expect(Array(bytes[130..<162]) == pairs.check && Array(bytes[162..<194]) == passphrasePairs.check)
+        #expect(try Roster(decoding: bytes) == roster)
+        // Kept through adding and removing devices.
+        let two = try roster.adding(device("phone"))
+        #expect(two.recoveryCheck == pairs.check && two.passphraseCheck == passphrasePairs.check)
+
+        // All or none, 32 bytes each.
+        #expect(throws: ProtocolError.self) {
+            try Roster(recovery: pairs.publicKeys, passphrase: passphrasePairs.publicKeys, devices: [d], recoveryCheck: pairs.check)
+        }
+        #expect(throws: ProtocolError.self) {
+            try Roster(recovery: pairs.publicKeys, passphrase: nil, devices: [d], passphraseCheck: passphrasePairs.check)
+        }
+        #expect(throws: ProtocolError.self) {
+            try Roster(recovery: pairs.publicKeys, passphrase: nil, devices: [d], recoveryCheck: [1, 2, 3])
+        }
+        // A flag that says the checks follow, with the bytes cut off, or an unknown flag.
+        var truncated = try Roster(recovery: pairs.publicKeys, passphrase: nil, devices: [d], recoveryCheck: pairs.check).encoded()
+        truncated.removeSubrange(66..<98)
+        #expect(throws: ProtocolError.self) { try Roster(decoding: truncated) }
+        var unknown = try Roster(recovery: pairs.publicKeys, passphrase: nil, devices: [d]).encoded()
+        unknown[65] = 4
+        #expect(throws: ProtocolError.self) { try Roster(decoding: unknown) }
+    }
 }

@@ -17,6 +17,8 @@ enum RosterVectorChecks {
         #expect(roster.encoded() == payload, "\(file.path): re-encoding")
         #expect(keys(roster.recovery) == (try file.string("recovery-keys")), "\(file.path): recovery keys")
         #expect(roster.passphrase.map(keys) == file["passphrase-keys"], "\(file.path): passphrase keys")
+        #expect(roster.recoveryCheck.map(Hex.encode) == file["recovery-check"], "\(file.path): recovery check")
+        #expect(roster.passphraseCheck.map(Hex.encode) == file["passphrase-check"], "\(file.path): passphrase check")
         let lines = roster.devices.map {
             "\($0.id.hex) \(Hex.encode($0.signingKey)) \(Hex.encode($0.boxKey)) \($0.addedMilliseconds) \($0.name)"
         }

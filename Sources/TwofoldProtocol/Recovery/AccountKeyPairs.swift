@@ -11,6 +11,10 @@ public struct AccountKeyPairs: Sendable {
     public let signing: Ed25519KeyPair
     /// Receives every epoch's vault key as a grant (`crypto_box_seed_keypair`).
     public let box: X25519KeyPair
+    /// `crypto_generichash(32, check label, key = master)`: the secret the roster keeps so
+    /// that a restoring device can tell the account's real roster from one a relay made
+    /// with the (public) account keys (Protocol/crypto.md, "Roster", [CRY-20]).
+    public let check: [UInt8]
 
     /// Domain labels of the two seed derivations.
     public struct Labels: Sendable {
@@ -18,11 +22,15 @@ public struct AccountKeyPairs: Sendable {
         public let signing: String
         /// ... and of the X25519 seed.
         public let box: String
+        /// ... and of the roster check value.
+        public let check: String
 
         /// Labels for keys derived from the recovery key.
-        public static let recovery = Labels(signing: "twofold/recovery/ed25519/v1", box: "twofold/recovery/x25519/v1")
+        public static let recovery = Labels(signing: "twofold/recovery/ed25519/v1", box: "twofold/recovery/x25519/v1",
+                                            check: "twofold/recovery/check/v1")
         /// Labels for keys derived from the account passphrase.
-        public static let passphrase = Labels(signing: "twofold/passphrase/ed25519/v1", box: "twofold/passphrase/x25519/v1")
+        public static let passphrase = Labels(signing: "twofold/passphrase/ed25519/v1", box: "twofold/passphrase/x25519/v1",
+                                              check: "twofold/passphrase/check/v1")
     }
 
     /// `seed = crypto_generichash(32, label, key = master)` for each label, then the seeded
@@ -32,6 +40,7 @@ public struct AccountKeyPairs: Sendable {
         let boxSeed = BLAKE2b.deriveSecret(Array(labels.box.utf8), key: master, outputLength: 32)
         signing = Ed25519KeyPair.fromSeed(signSeed)
         box = X25519KeyPair.fromSeed(boxSeed)
+        check = BLAKE2b.deriveSecret(Array(labels.check.utf8), key: master, outputLength: 32).copyBytes()
     }
 
     /// The public halves, as the relay and the roster keep them.

@@ -5,10 +5,14 @@ extension Roster {
         w.append(Self.formatVersion)
         w.append(recovery.signingKey)
         w.append(recovery.boxKey)
-        w.append(passphrase == nil ? UInt8(0) : UInt8(1))
+        w.append((passphrase == nil ? UInt8(0) : 1) | (recoveryCheck == nil ? 0 : 2))
         if let passphrase {
             w.append(passphrase.signingKey)
             w.append(passphrase.boxKey)
+        }
+        if let recoveryCheck {
+            w.append(recoveryCheck)
+            if let passphraseCheck { w.append(passphraseCheck) }
         }
         w.append(UInt16(devices.count))
         for device in devices {
@@ -31,10 +35,15 @@ extension Roster {
         guard version == Self.formatVersion else { throw .unsupportedVersion(what: "roster payload", version: version) }
         let recovery = AccountPublicKeys(signingKey: try r.read(count: 32), boxKey: try r.read(count: 32))
         let flags = try r.readUInt8()
-        guard flags <= 1 else { throw .malformed(what: "roster payload", reason: "unknown flags \(flags)") }
+        guard flags <= 3 else { throw .malformed(what: "roster payload", reason: "unknown flags \(flags)") }
         var passphrase: AccountPublicKeys?
-        if flags == 1 {
+        if flags & 1 != 0 {
             passphrase = AccountPublicKeys(signingKey: try r.read(count: 32), boxKey: try r.read(count: 32))
+        }
+        var recoveryCheck: [UInt8]?, passphraseCheck: [UInt8]?
+        if flags & 2 != 0 {
+            recoveryCheck = try r.read(count: 32)
+            if passphrase != nil { passphraseCheck = try r.read(count: 32) }
         }
         let count = Int(try r.readUInt16())
         var devices: [Device] = []
@@ -52,6 +61,8 @@ extension Roster {
         try r.expectEnd()
         self.recovery = recovery
         self.passphrase = passphrase
+        self.recoveryCheck = recoveryCheck
+        self.passphraseCheck = passphraseCheck
         self.devices = devices  // not re-sorted: validate() refuses any order but ascending
         try validate()
     }

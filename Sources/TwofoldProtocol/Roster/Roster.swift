@@ -38,6 +38,14 @@ public struct Roster: Hashable, Sendable {
     public var passphrase: AccountPublicKeys?
     /// The devices, kept sorted by id.
     public internal(set) var devices: [Device]
+    /// The recovery key's check value (``AccountKeyPairs/check``): only a holder of the
+    /// recovery key or of `VK` knows it, so a restoring device that finds it here knows the
+    /// roster was not made by the relay (Protocol/devices.md, "Restoring", [DEV-11]). Nil
+    /// only in rosters written before check values existed.
+    public var recoveryCheck: [UInt8]?
+    /// The passphrase's check value, present exactly when the passphrase keys and the
+    /// recovery check are.
+    public var passphraseCheck: [UInt8]?
 
     /// Payload format byte.
     public static let formatVersion: UInt8 = 1
@@ -48,10 +56,13 @@ public struct Roster: Hashable, Sendable {
 
     /// Creates a roster; devices are sorted by id. Throws for a duplicate id, a bad key
     /// length, a bad name, or no device at all.
-    public init(recovery: AccountPublicKeys, passphrase: AccountPublicKeys?, devices: [Device]) throws(ProtocolError) {
+    public init(recovery: AccountPublicKeys, passphrase: AccountPublicKeys?, devices: [Device],
+                recoveryCheck: [UInt8]? = nil, passphraseCheck: [UInt8]? = nil) throws(ProtocolError) {
         self.recovery = recovery
         self.passphrase = passphrase
         self.devices = devices.sorted { $0.id < $1.id }
+        self.recoveryCheck = recoveryCheck
+        self.passphraseCheck = passphraseCheck
         try validate()
     }
 
@@ -65,12 +76,14 @@ public struct Roster: Hashable, Sendable {
 
     /// A copy with `device` added (or replaced, if its id is already present).
     public func adding(_ device: Device) throws(ProtocolError) -> Roster {
-        try Roster(recovery: recovery, passphrase: passphrase, devices: devices.filter { $0.id != device.id } + [device])
+        try Roster(recovery: recovery, passphrase: passphrase, devices: devices.filter { $0.id != device.id } + [device],
+                   recoveryCheck: recoveryCheck, passphraseCheck: passphraseCheck)
     }
 
     /// A copy without device `id` (revocation also rotates the epoch: Protocol/sync.md).
     public func removing(_ id: DeviceID) throws(ProtocolError) -> Roster {
-        try Roster(recovery: recovery, passphrase: passphrase, devices: devices.filter { $0.id != id })
+        try Roster(recovery: recovery, passphrase: passphrase, devices: devices.filter { $0.id != id },
+                   recoveryCheck: recoveryCheck, passphraseCheck: passphraseCheck)
     }
 
     /// The roster's record id: `BLAKE2b-128("twofold/roster-id/v1" || account_id)`. An
@@ -82,6 +95,15 @@ public struct Roster: Hashable, Sendable {
     func validate() throws(ProtocolError) {
         try Self.checkKeys(recovery, "recovery")
         if let passphrase { try Self.checkKeys(passphrase, "passphrase") }
+        // Check values come all or none: the recovery check, and the passphrase check exactly
+        // when there are passphrase keys (crypto.md, "Roster").
+        if let recoveryCheck {
+            guard recoveryCheck.count == 32, (passphrase == nil) == (passphraseCheck == nil), passphraseCheck.map({ $0.count == 32 }) ?? true else {
+                throw .malformed(what: "roster payload", reason: "check values must be 32 bytes, the passphrase's exactly when it has keys")
+            }
+        } else if passphraseCheck != nil {
+            throw .malformed(what: "roster payload", reason: "a passphrase check without a recovery check")
+        }
         guard (1...Self.maximumDevices).contains(devices.count) else {
             throw .malformed(what: "roster payload", reason: "\(devices.count) devices; 1…\(Self.maximumDevices) allowed")
         }

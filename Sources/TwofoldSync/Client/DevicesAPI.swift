@@ -69,7 +69,7 @@ public struct DevicesAPI: Sendable {
         switch plan.passphrase {
         case .keep: passphrase = .keep
         case .remove: passphrase = .remove
-        case .set(let keys, let parameters):
+        case .set(let keys, let parameters, _):
             passphrase = .set(.init(sign_key: Base64URL.encode(keys.signingKey), box_key: Base64URL.encode(keys.boxKey),
                                     salt: Base64URL.encode(parameters.salt), ops_limit: parameters.cost.opsLimit,
                                     mem_limit: parameters.cost.memLimit))

@@ -143,7 +143,11 @@ public struct SyncEngine: Sendable {
             after = last
             return .pull(after: after, limit: limits.pageSize)
         }
-        let latest = max(page.latestSeq, page.records.last?.seq ?? 0)
+        // The cursor moves only to the seq of a record actually received (sync.md, "Cursor":
+        // the highest seq pulled and committed). The page's `latest_seq` is the relay's
+        // word: a relay that announced a higher one would otherwise make this device skip,
+        // for good, every record later written below it (HostileRelayTests).
+        let latest = max(after, page.records.last?.seq ?? 0)
         after = max(after, latest)
         report.lastSeq = after
         phase = .applying

@@ -82,6 +82,15 @@ public enum Restore {
             guard (kind == .recoveryKey ? roster.recovery : roster.passphrase) == keys.publicKeys else {
                 throw SyncError.rejected("the account's roster lists another \(kind == .passphrase ? "passphrase" : "recovery key"): the relay answered with another account's data; nothing was restored")
             }
+            // The public keys above are public: a relay could write them into a roster of
+            // its own, under a vault key of its own, with a grant of that key sealed to them.
+            // The check value is derived from the secret itself and kept only inside the real
+            // roster, so finding it proves the roster came from the account ([DEV-11]).
+            guard let check = kind == .recoveryKey ? roster.recoveryCheck : roster.passphraseCheck,
+                  ConstantTime.equals(check, keys.check)
+            else {
+                throw SyncError.rejected("the account's roster was not written with this \(kind == .passphrase ? "passphrase" : "recovery key"): the relay answered with a vault of its own; nothing was restored")
+            }
             try vault.joinRoster(name: deviceName)
             syncer.checkMembership = true
             try await syncer.run(clockOffset: { await client.traffic.clockOffsetMilliseconds })

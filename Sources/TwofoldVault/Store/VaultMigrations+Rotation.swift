@@ -26,9 +26,12 @@ extension VaultMigrations {
                     passphrase_salt BLOB CHECK (passphrase_salt IS NULL OR length(passphrase_salt) = 16),
                     passphrase_ops INTEGER,
                     passphrase_mem INTEGER,
+                    -- The new passphrase's roster check value, wrapped under VK of to_epoch.
+                    passphrase_check_wrapped BLOB CHECK (passphrase_check_wrapped IS NULL OR length(passphrase_check_wrapped) = 73),
                     created_ms INTEGER NOT NULL,
                     CHECK ((passphrase_change = 'set') = (passphrase_sign_key IS NOT NULL AND passphrase_box_key IS NOT NULL
-                        AND passphrase_salt IS NOT NULL AND passphrase_ops IS NOT NULL AND passphrase_mem IS NOT NULL))
+                        AND passphrase_salt IS NOT NULL AND passphrase_ops IS NOT NULL AND passphrase_mem IS NOT NULL
+                        AND passphrase_check_wrapped IS NOT NULL))
                 ) STRICT;
                 """)
         }

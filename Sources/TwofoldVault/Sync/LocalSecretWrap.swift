@@ -22,6 +22,8 @@ enum LocalSecretWrap {
     static let boxLabel: UInt8 = 1
     /// `what` byte of the recovery key kept while the account is `creating`.
     static let recoveryLabel: UInt8 = 2
+    /// `what` of a new passphrase's roster check value while its rotation is pending.
+    static let passphraseCheckLabel: UInt8 = 3
 
     static func wrap(_ secret: SecureBytes, label: UInt8, account: AccountID, device: DeviceID,
                      epoch: UInt32, vaultKey: SecureBytes) throws(VaultError) -> [UInt8] {

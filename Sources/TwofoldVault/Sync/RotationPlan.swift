@@ -11,8 +11,9 @@ public struct RotationChange: Sendable {
         case keep
         /// Remove it: it no longer restores anything written after the rotation.
         case remove
-        /// Set or replace it: the public keys derived from it, with its salt and cost.
-        case set(keys: AccountPublicKeys, parameters: PassphraseParameters)
+        /// Set or replace it: the public keys derived from it, with its salt and cost, and
+        /// its roster check value (``AccountKeyPairs/check``).
+        case set(keys: AccountPublicKeys, parameters: PassphraseParameters, check: [UInt8])
     }
 
     /// Devices to revoke.

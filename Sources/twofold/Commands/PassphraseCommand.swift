@@ -58,7 +58,8 @@ struct PassphraseCommand: ParsableCommand {
                 let cost = Argon2id.Cost(opsLimit: opsLimit ?? defaults.opsLimit, memLimit: (memoryMib.map { $0 << 20 }) ?? defaults.memLimit)
                 guard cost.meetsMinimum else { throw CLIError("the cost is below libsodium MODERATE (3 passes, 256 MiB): raise it") }
                 let parameters = try PassphraseParameters(salt: SecureRandom.bytes(Argon2id.saltLength), cost: cost)
-                change = .set(keys: try parameters.keyPairs(passphrase: text).publicKeys, parameters: parameters)
+                let pairs = try parameters.keyPairs(passphrase: text)
+                change = .set(keys: pairs.publicKeys, parameters: parameters, check: pairs.check)
             }
             let (client, _) = try RotationReport.session(vault: box.vault, relayOptions: relayOptions)
             let removing = remove

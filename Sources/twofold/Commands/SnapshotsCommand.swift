@@ -101,16 +101,21 @@ struct SnapshotsCommand: ParsableCommand {
                 throw CLIError.usage("give the snapshot id, or at least its first 8 hex digits")
             }
             let vault = try unlock.openVault(global)
-            let sealed = try SnapshotsCommand.withAPI(home, relayOptions) { api -> [UInt8] in
+            let (asked, sealed) = try SnapshotsCommand.withAPI(home, relayOptions) { api -> (SnapshotID, [UInt8]) in
                 let matches = try await api.list().filter { $0.id.hex.hasPrefix(wanted) }
                 guard matches.count == 1 else {
                     throw CLIError(matches.isEmpty
                         ? "no snapshot '\(wanted)' on the relay: run 'twofold snapshots list'"
                         : "'\(wanted)' names \(matches.count) snapshots: give more of the id")
                 }
-                return try await api.fetch(matches[0].id).sealed
+                return (matches[0].id, try await api.fetch(matches[0].id).sealed)
             }
             let opened = try vault.openSnapshot(sealed)
+            // The id is authenticated with the image: a relay that serves another snapshot of
+            // this account (an older one, genuine) in place of the one asked for is caught here.
+            guard opened.header.id == asked else {
+                throw CLIError("the relay served snapshot \(opened.header.id.hex) when \(asked.hex) was asked for: nothing was restored; report the relay if it repeats")
+            }
             let written = try vault.restoreSnapshot(opened.records)
             if output.json {
                 try JSONOutput.print(["id": opened.header.id.hex, "restored": written])
