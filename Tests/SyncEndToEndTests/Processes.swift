@@ -18,12 +18,12 @@ final class RelayProcess {
     private let process = Process()
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(registration: String = "open", data: URL? = nil, port: Int? = nil) throws {
+    init(registration: String = "open", data: URL? = nil, port: Int? = nil, extraArguments: [String] = []) throws {
         self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("twofold-e2e-relay-\(UUID().uuidString)")
         self.port = try port ?? Self.freePort()
         process.executableURL = productsDirectory.appendingPathComponent("twofold-relay")
         process.arguments = ["serve", "--data", self.data.path, "--listen", "127.0.0.1:\(self.port)",
-                             "--registration", registration, "--log-level", "error"]
+                             "--registration", registration, "--log-level", "error"] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

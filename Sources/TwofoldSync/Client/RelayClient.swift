@@ -39,6 +39,10 @@ public final class RelayClient: Sendable {
             tlsConfiguration: tls, redirectConfiguration: .disallow,
             timeout: .init(connect: .init(configuration.connectTimeout), read: .init(configuration.streamIdleTimeout)))
         config.httpVersion = .http1Only
+        // A failed connection (refused, or a certificate the device does not trust) is
+        // reported at once instead of retried until the connect timeout: the CLI says what
+        // is wrong in a fraction of a second, and the daemon has its own backoff (Backoff).
+        config.connectionPool.retryConnectionEstablishment = false
         if let proxy = configuration.proxy {
             if let credentials = proxy.credentials {
                 config.proxy = .server(host: proxy.host, port: proxy.port,
@@ -160,12 +164,28 @@ public final class RelayClient: Sendable {
             }
         }
         if error is NIOSSLError || String(describing: type(of: error)).contains("SSL") {
-            return .tls(relay: relay, reason: String(String(describing: error).prefix(120)))
+            return .tls(relay: relay, reason: Self.tlsReason(String(describing: error)))
         }
         let text = String(describing: error)
         if text.contains("refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
             return .unreachable(relay: relay, reason: "connection refused")
         }
         return .unreachable(relay: relay, reason: String(text.prefix(120)))
+    }
+}
+
+extension RelayClient {
+    /// BoringSSL's error text, said the way a person can act on.
+    static func tlsReason(_ text: String) -> String {
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("1000007d") || text.contains("CERTIFICAT") {
+            return "the relay's certificate is not trusted by this device"
+        }
+        if text.contains("hostname") || text.contains("unableToValidateCertificate") {
+            return "the relay's certificate is not for this address"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("1000010b") {
+            return "the relay does not speak TLS on this port (http:// instead of https://?)"
+        }
+        return String(text.prefix(120))
     }
 }

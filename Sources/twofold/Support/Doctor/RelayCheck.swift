@@ -18,13 +18,11 @@ enum RelayCheck {
             configuration.connectTimeout = .seconds(10)
             configuration.requestTimeout = .seconds(10)
             client = try RelayClient(configuration)
-        } catch let error as SyncError {
+        } catch {
             let fix = error.code == "insecure_relay"
                 ? "serve the relay over https, or pass --insecure-relay in a lab"
                 : "check --relay-ca FILE (a PEM file of the relay's CA)"
             return [.fail("relay", error.description, fix: fix), lastClock(home: home, relay: relay, why: "not checked")]
-        } catch {
-            return [.fail("relay", String(describing: error), fix: nil)]
         }
         let measured: Result<ClockProbe.Measurement, SyncError> = AsyncBridge.runValue {
             defer { Task { await client.shutdown() } }
