@@ -31,6 +31,8 @@ public struct SyncStatus: Sendable, Equatable {
     public var clockMeasuredMilliseconds: Int64?
     /// How long ago it was measured, milliseconds; nil when unknown.
     public var clockAgeMilliseconds: Int64?
+    /// The epoch of a key rotation started here and not yet resolved ('twofold sync' finishes it).
+    public var pendingRotation: UInt32?
 
     /// Reads the status of the vault in `store`'s home, without unlocking it.
     public static func read(_ store: SyncStore) throws(VaultError) -> SyncStatus {
@@ -43,6 +45,7 @@ public struct SyncStatus: Sendable, Equatable {
             pending: state == nil ? 0 : try store.pendingCount(), lastError: state?.lastError,
             daemon: DaemonSocket.isAnswering(home: store.home), locked: locked,
             clockOffsetMilliseconds: state?.clockOffsetMilliseconds)
+        status.pendingRotation = try store.pendingRotationEpoch()
         // The finer record of `<home>/clock.json`, when it is of this relay (Protocol/sync.md, "Clock offset").
         if let relay = state?.relayURL, let reading = ClockReading.load(home: store.home), reading.relay == relay {
             let now = SystemClock.now()

@@ -166,11 +166,13 @@ struct DevicesTests {
         #expect(killed.status != 0)
         // [DEV-14]: nothing was committed, so nothing is reported revoked and b still works.
         #expect(!killed.stdout.contains("revoked"))
+        #expect(try a.json(["status", "--json"])["pending_rotation"] as? Int == 2)
         #expect(try b.run(["sync"]).status == 0)
 
         let finished = try a.run(["sync"])
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(finished.stdout.contains("Device \(bID) is revoked"))
+        #expect(try a.json(["status", "--json"])["pending_rotation"] is NSNull)
         #expect(try b.run(["sync"]).status == 1)
         #expect(try a.tokens().count == 3)
         #expect(try deviceList(a).count == 1)

@@ -88,6 +88,12 @@ public final class SyncStore: @unchecked Sendable {
         try store.write { try VaultStore.storeAccessToken(token, $0) }
     }
 
+    /// The epoch a key rotation started here moves to, while it is not resolved
+    /// (Protocol/devices.md, "Interrupted"); read without the vault key.
+    public func pendingRotationEpoch() throws(VaultError) -> UInt32? {
+        try store.read { db in try Int64.fetchOne(db, sql: "SELECT to_epoch FROM pending_rotation").map { UInt32($0) } }
+    }
+
     /// How many records wait in the outbox.
     public func pendingCount() throws(VaultError) -> Int {
         try store.read { try VaultStore.outboxCount($0) }

@@ -11,7 +11,8 @@ struct StatusCommand: ParsableCommand {
         discussion: """
             --json prints one object: relay, account_id, device_id, last_sync (Unix ms or null), \
             pending, last_error, daemon, locked, clock_offset_ms, clock_uncertainty_ms, \
-            clock_measured (Unix ms). A clock more than 5 s off the relay's is warned about on stderr.
+            clock_measured (Unix ms), pending_rotation (the epoch of an unfinished key rotation, or \
+            null). A clock more than 5 s off the relay's is warned about on stderr.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,6 +29,7 @@ struct StatusCommand: ParsableCommand {
                 "daemon": status.daemon, "locked": status.locked, "clock_offset_ms": orNull(status.clockOffsetMilliseconds),
                 "clock_uncertainty_ms": orNull(status.clockUncertaintyMilliseconds),
                 "clock_measured": orNull(status.clockMeasuredMilliseconds),
+                "pending_rotation": orNull(status.pendingRotation),
             ])
             warnAboutClock(status)
             return
@@ -44,7 +46,7 @@ struct StatusCommand: ParsableCommand {
             ["daemon:", status.daemon ? "running" : "not running"],
             ["locked:", status.locked ? "yes (passphrase needed)" : "no (key file)"],
             ["clock offset:", Self.describeClock(status)],
-        ])
+        ] + (status.pendingRotation.map { [["key rotation:", "to epoch \($0) started and not finished: run 'twofold sync' to finish it"]] } ?? []))
         warnAboutClock(status)
     }
 
