@@ -1,5 +1,6 @@
 # Twofold: `make demo` runs the main job, `make test` runs every test (README, Quick start).
-# Both install the Debian packages they need (scripts/install-deps) and stop what they start.
+# Both install the Debian packages they need (scripts/install-deps) and stop what they start;
+# `make test` runs the tests on a throw-away PostgreSQL too (scripts/postgres-test-cluster).
 
 SWIFT ?= swift
 
@@ -19,7 +20,7 @@ demo: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/postgres-test-cluster run -- $(SWIFT) test --skip-build
 	scripts/check-vectors
 	scripts/check-openapi
 	scripts/fuzz

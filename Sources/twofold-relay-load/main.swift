@@ -7,6 +7,8 @@ import TwofoldProtocol
 //
 //   twofold-relay-load account PORT [RECORDS [BYTES]]   create an account on an open relay, push RECORDS
 //                                                       records of BYTES sealed bytes; print "ACCOUNT DEVICE COUNTER TOKEN"
+//   twofold-relay-load tokens PORT COUNT                create COUNT accounts (no records) on an open relay and
+//                                                       print one access token a line
 //   twofold-relay-load streams PORT TOKENFILE COUNT     open COUNT idle push streams (tokens one per line,
 //                                                       used round-robin), print "ready N", hold them until stdin closes
 
@@ -58,10 +60,24 @@ func createAccount(port: Int, records: Int, bytes: Int) throws -> String {
 }
 
 func holdStreams(port: Int, tokens: [String], count: Int) throws {
+    // One descriptor a stream: take the hard limit, and say so when even that is too few.
+    var limit = rlimit()
+    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    guard limit.rlim_cur == rlim_t.max || Int(limit.rlim_cur) > count + 16 else {
+        throw LoadError("\(count) streams need more than \(limit.rlim_cur) file descriptors (ulimit -Hn)")
+    }
     var connections: [RawHTTP] = []
     connections.reserveCapacity(count)
     for i in 0..<count {
-        let c = try RawHTTP(port: port, timeout: 30)
+        let c: RawHTTP
+        do {
+            c = try RawHTTP(port: port, timeout: 30)
+        } catch {
+            let reason = String(cString: strerror(errno))
+            throw LoadError("stream \(i) of \(count): \(error) (\(reason))")
+        }
         try c.send("GET", "/v1/events", token: tokens[i % tokens.count])
         let first = c.read(until: "data: {\"seq\":")
         guard first.contains(" 200 ") else { throw LoadError("stream \(i) answered: \(first.prefix(200))") }
@@ -79,11 +95,16 @@ do {
     case "account" where args.count >= 3:
         print(try createAccount(port: Int(args[2]) ?? 0, records: args.count > 3 ? Int(args[3]) ?? 0 : 0,
                                 bytes: args.count > 4 ? Int(args[4]) ?? 256 : 256))
+    case "tokens" where args.count == 4:
+        for _ in 0..<(Int(args[3]) ?? 0) {
+            let line = try createAccount(port: Int(args[2]) ?? 0, records: 0, bytes: 0)
+            print(String(line.split(separator: " ").last ?? ""))
+        }
     case "streams" where args.count == 5:
         let tokens = try String(contentsOfFile: args[3], encoding: .utf8).split(separator: "\n").map(String.init)
         try holdStreams(port: Int(args[2]) ?? 0, tokens: tokens, count: Int(args[4]) ?? 0)
     default:
-        FileHandle.standardError.write(Data("usage: twofold-relay-load account PORT [RECORDS [BYTES]] | streams PORT TOKENFILE COUNT\n".utf8))
+        FileHandle.standardError.write(Data("usage: twofold-relay-load account PORT [RECORDS [BYTES]] | tokens PORT COUNT | streams PORT TOKENFILE COUNT\n".utf8))
         exit(2)
     }
 } catch {

@@ -18,8 +18,7 @@ struct Invite: AsyncParsableCommand {
             guard let seconds = RelayAdmin.parseDuration(expires) else {
                 throw ValidationError("--expires must be a duration such as 30m, 24h or 7d")
             }
-            let admin = try RelayAdmin(dataDirectory: try store.load().dataDirectory)
-            let invite = try await admin.createInvite(uses: uses, expiresInSeconds: seconds)
+            let invite = try await store.withAdmin { try await $0.createInvite(uses: uses, expiresInSeconds: seconds) }
             print(invite.token)
             FileHandle.standardError.write(Data("invite \(invite.id): \(uses) use(s), expires in \(expires)\n".utf8))
         }
@@ -30,7 +29,7 @@ struct Invite: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            print(try await RelayAdmin(dataDirectory: try store.load().dataDirectory).listInvites())
+            print(try await store.withAdmin { try await $0.listInvites() })
         }
     }
 
@@ -40,7 +39,7 @@ struct Invite: AsyncParsableCommand {
         @Argument(help: "The invite's 12-digit ID.") var id: String
 
         func run() async throws {
-            guard try await RelayAdmin(dataDirectory: try store.load().dataDirectory).revokeInvite(id: id) else {
+            guard try await store.withAdmin({ try await $0.revokeInvite(id: id) }) else {
                 throw fail("no invite has the ID \(id.prefix(40)): see twofold-relay invite list")
             }
             print("revoked invite \(id)")
@@ -57,7 +56,7 @@ struct Accounts: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            print(try await RelayAdmin(dataDirectory: try store.load().dataDirectory).listAccounts())
+            print(try await store.withAdmin { try await $0.listAccounts() })
         }
     }
 
@@ -67,10 +66,9 @@ struct Accounts: AsyncParsableCommand {
         @Argument(help: "The account id (32 hex digits).") var id: String
 
         func run() async throws {
-            let admin = try RelayAdmin(dataDirectory: try store.load().dataDirectory)
             let deleted: Bool
             do {
-                deleted = try await admin.deleteAccount(id: id)
+                deleted = try await store.withAdmin { try await $0.deleteAccount(id: id) }
             } catch let error as ConfigurationError {
                 throw fail(error.description)
             }
@@ -84,11 +82,11 @@ struct Accounts: AsyncParsableCommand {
 struct RotateSecret: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate-secret",
-        abstract: "Replace the auth secret: every device signs in again once the relay restarts.")
+        abstract: "Replace the auth secret: every device signs in again once the relay (every replica) restarts.")
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        try await RelayAdmin(dataDirectory: try store.load().dataDirectory).rotateSecret()
-        print("auth secret replaced: restart the relay")
+        try await store.withAdmin { try await $0.rotateSecret() }
+        print("auth secret replaced: restart the relay (every replica, on PostgreSQL)")
     }
 }

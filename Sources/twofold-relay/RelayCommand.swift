@@ -11,13 +11,16 @@ struct RelayCommand: AsyncParsableCommand {
         commandName: "twofold-relay",
         abstract: "The Twofold relay: stores what devices sync, sealed, and passes changes between them.",
         version: TwofoldRelayVersion.current,
-        subcommands: [Serve.self, Invite.self, Accounts.self, RotateSecret.self])
+        subcommands: [Serve.self, Invite.self, Accounts.self, RotateSecret.self, Migrate.self, Copy.self])
 }
 
 /// Where the store is: shared by every command.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory holding relay.sqlite (env TWOFOLD_RELAY_DATA; default /var/lib/twofold-relay as root, else $XDG_DATA_HOME/twofold-relay).")
     var data: String?
+
+    @Option(name: .long, help: "PostgreSQL store shared by replicas: postgres://USER@HOST:PORT/DB (env TWOFOLD_RELAY_DATABASE; default: SQLite in --data).")
+    var database: String?
 
     @Option(name: .long, help: "Config file (env TWOFOLD_RELAY_CONFIG).")
     var config: String?
@@ -26,6 +29,7 @@ struct StoreOptions: ParsableArguments {
     func load(_ extra: [String: String] = [:]) throws -> RelayConfiguration {
         var flags = extra
         if let data { flags["data"] = data }
+        if let database { flags["database"] = database }
         if let config { flags["config"] = config }
         do {
             return try RelayConfiguration.load(flags: flags)
@@ -33,6 +37,37 @@ struct StoreOptions: ParsableArguments {
             throw ValidationError(error.description)
         }
     }
+
+    /// Runs `body` with an admin on the configured store (SQLite or PostgreSQL), closed after.
+    func withAdmin<T>(_ body: (RelayAdmin) async throws -> T) async throws -> T {
+        let store = try await openStore(try load())
+        do {
+            let result = try await body(RelayAdmin(store: store))
+            await closeRelayStore(store)
+            return result
+        } catch {
+            await closeRelayStore(store)
+            throw error
+        }
+    }
+}
+
+/// Opens the store a configuration names; a store that cannot be opened is one line.
+func openStore(_ configuration: RelayConfiguration) async throws -> any RelayStore {
+    do {
+        return try await openRelayStore(configuration, logger: quietLogger())
+    } catch let error as PostgresStoreError {
+        throw fail(error.description)
+    } catch let error as RelayStoreError {
+        throw fail(error.description)
+    }
+}
+
+/// A logger for admin commands: warnings and worse, to stderr.
+func quietLogger() -> Logger {
+    var logger = Logger(label: "twofold-relay") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = .warning
+    return logger
 }
 
 /// Prints `twofold-relay: message` to stderr and exits 1.

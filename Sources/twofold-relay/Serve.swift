@@ -31,7 +31,11 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "twofold-relay")
         logger.logLevel = configuration.logLevel
-        try await runRelay(configuration, logger: logger)
+        do {
+            try await runRelay(configuration, logger: logger)
+        } catch let error as PostgresStoreError {
+            throw fail(error.description)
+        }
         logger.notice("twofold-relay stopped")
     }
 }

@@ -23,7 +23,7 @@ import TwofoldProtocol
             #expect(try await client.post("/v1/accounts", unknown).code == "invite_invalid")
             let (garbled, _, _, _) = try await client.accountRequest(invite: "tfi1.nope")
             #expect(try await client.post("/v1/accounts", garbled).code == "invite_invalid")
-            let admin = RelayAdmin(store: try SQLiteRelayStore(directory: invited.directory), clock: invited.clock)
+            let admin = RelayAdmin(store: client.store, clock: invited.clock)
             let invite = try await admin.createInvite(uses: 1, expiresInSeconds: 3600)
             _ = try await client.createAccount(invite: invite.token)
             // One use: the second account is refused [API-14].
@@ -40,7 +40,7 @@ import TwofoldProtocol
     @Test func concurrentUsesOfAOneUseInviteCreateOneAccount() async throws {
         let harness = RelayHarness { $0.registration = .invite }
         try await harness.run(.router) { client in
-            let admin = RelayAdmin(store: try SQLiteRelayStore(directory: harness.directory), clock: harness.clock)
+            let admin = RelayAdmin(store: client.store, clock: harness.clock)
             let invite = try await admin.createInvite(uses: 1, expiresInSeconds: nil)
             var bodies: [JSONValue] = []
             for _ in 0..<8 { bodies.append(try await client.accountRequest(invite: invite.token).0) }

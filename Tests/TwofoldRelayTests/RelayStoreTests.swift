@@ -4,23 +4,8 @@ import TwofoldCrypto
 import TwofoldProtocol
 @testable import TwofoldRelay
 
-/// Makes a fresh, empty store. PostgreSQL (issue 8) adds a case here, and every test of
-/// ``RelayStoreTests`` runs on it too.
-enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite
-    var testDescription: String { rawValue }
-
-    func make() throws -> (store: any RelayStore, cleanup: @Sendable () -> Void) {
-        switch self {
-        case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-test-\(UUID().uuidString)").path
-            return (try SQLiteRelayStore(directory: dir), { try? FileManager.default.removeItem(atPath: dir) })
-        }
-    }
-}
-
-/// The ``RelayStore`` contract, for every store: atomic writes, compare-and-swap,
-/// single use, quotas.
+/// The ``RelayStore`` contract, for every store (``StoreFactory``: SQLite, and PostgreSQL
+/// when `TWOFOLD_TEST_POSTGRES_URL` is set): atomic writes, compare-and-swap, single use, quotas.
 @Suite struct RelayStoreTests {
     let quotas = StoreQuotas(maxRecords: 100, maxRecordBytes: 100_000, maxSnapshots: 3, maxSnapshotBytes: 10_000)
 
@@ -41,7 +26,7 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     @Test(arguments: StoreFactory.allCases)
     func secretsAreCreatedOnceAndKept(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let a = try await store.secrets(), b = try await store.secrets()
         let token = AccessToken.issue(accountID: .random(), deviceID: .random(), nowMilliseconds: 1, secret: a.auth)
@@ -53,7 +38,7 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     @Test(arguments: StoreFactory.allCases)
     func aChallengeIsConsumedOnceEvenConcurrently(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let challenge = AuthChallenge.issue(purpose: .device, nowMilliseconds: 0, secret: .generate())
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -65,7 +50,7 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     @Test(arguments: StoreFactory.allCases)
     func aBatchIsAllOrNothing(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let (account, device) = try await newAccount(store)
         let a = RecordID.random(), b = RecordID.random()
@@ -94,8 +79,63 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     @Test(arguments: StoreFactory.allCases)
+    func seqOrderIsCommitOrderUnderConcurrentPushes(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try await factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let quotas = StoreQuotas(maxRecords: 10_000, maxRecordBytes: 10_000_000, maxSnapshots: 1, maxSnapshotBytes: 1)
+        // Four writers race for the head (each retries after head_conflict) while a reader
+        // pulls "after the last seq it has", as a device does. If a seq could commit after a
+        // higher one, the reader would pass it and never get its record [SYN-20].
+        let done = ManualRelayClock(startMs: 0)  // a shared flag: 1 once every writer is done
+        async let writing: [RecordID] = withThrowingTaskGroup(of: [RecordID].self) { group in
+            for w in 0..<4 {
+                group.addTask {
+                    var mine: [RecordID] = []
+                    var hlc = UInt64(w) << 32
+                    for _ in 0..<15 {
+                        let ids = [RecordID.random(), RecordID.random()]
+                        while true {
+                            let counter = try await store.head(account: account)?.counter
+                            hlc += 1
+                            do {
+                                _ = try await store.push(account: account, device: device, writes: ids.map { self.rec($0, hlc, device, expected: nil) },
+                                                         head: HeadWrite(counter: (counter ?? 0) + 1, head: [1], expectedCounter: counter),
+                                                         quotas: quotas, nowMs: 1)
+                                break
+                            } catch let e as RelayError where e.code == .headConflict {
+                                continue
+                            }
+                        }
+                        mine += ids
+                    }
+                    return mine
+                }
+            }
+            let all = try await group.reduce(into: [RecordID]()) { $0 += $1 }
+            done.advance(byMs: 1)
+            return all
+        }
+        var cursor: Int64 = 0
+        var seen: [RecordID] = []
+        var finished = false
+        while true {
+            let last = finished
+            let page = try await store.pull(account: account, after: cursor, limit: 7)
+            #expect(page.records.map(\.seq) == page.records.map(\.seq).sorted())
+            seen += page.records.map(\.recordID)
+            cursor = page.records.last?.seq ?? cursor
+            if last && !page.more { break }
+            finished = done.nowMs == 1
+        }
+        let written = try await writing
+        #expect(Set(seen) == Set(written) && seen.count == written.count)
+        #expect(cursor == Int64(written.count))
+    }
+
+    @Test(arguments: StoreFactory.allCases)
     func aRevokedDeviceCannotWriteEvenIfTheCacheIsLate(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let (account, device) = try await newAccount(store)
         let rotation = Rotation(fromEpoch: 1, toEpoch: 2, revoke: [device], records: [], grants: [GrantEntry(recipient: .recovery, sealed: [3])],
@@ -115,7 +155,7 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     @Test(arguments: StoreFactory.allCases)
     func rotationChecksEverythingBeforeChangingAnything(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let (account, device) = try await newAccount(store)
         let ids = (0..<3).map { _ in RecordID.random() }
@@ -141,7 +181,7 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     @Test(arguments: StoreFactory.allCases)
     func invitesAndAccountsForTheAdmin(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let admin = RelayAdmin(store: store, clock: ManualRelayClock(startMs: 1000))
         let invite = try await admin.createInvite(uses: 2, expiresInSeconds: 60)
@@ -160,7 +200,7 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     @Test(arguments: StoreFactory.allCases)
     func mailboxesAndRecoveryBuckets(_ factory: StoreFactory) async throws {
-        let (store, cleanup) = try factory.make()
+        let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let (account, device) = try await newAccount(store)
         let offer = LinkOffer(rendezvousID: SecureRandom.bytes(10),

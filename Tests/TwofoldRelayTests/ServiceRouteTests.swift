@@ -74,13 +74,13 @@ import TwofoldProtocol
     func secretsNeverLeave(_ mode: Mode) async throws {
         let harness = RelayHarness()
         try await harness.run(mode) { client in
-            let store = try SQLiteRelayStore(directory: harness.directory)
+            let store = client.store
             let account = try await client.createAccount()
             let responses = [try await client.get("/v1/health"), try await client.get("/metrics"),
                              try await client.get("/v1/account", token: account.token), try await client.get("/v1/nothing")]
             // The auth secret is never sent [API-5]: neither as hex nor as base64url.
             for name in ["auth_secret", "decoy_secret"] {
-                let secret = try store.secretBytes(name)
+                let secret = try await secretBytes(store, name)
                 #expect(secret.count == 32)
                 for r in responses {
                     #expect(!r.text.contains(Hex.encode(secret)))

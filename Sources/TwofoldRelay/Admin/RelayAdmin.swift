@@ -4,7 +4,8 @@ import TwofoldProtocol
 /// The admin commands of `twofold-relay` (Protocol/relay-api.md, "Registration": admin
 /// operations are never HTTP). They open the store directly, so they work while the
 /// server runs: SQLite in WAL mode lets both write, each waiting for the other's
-/// transaction through the busy timeout.
+/// transaction through the busy timeout; on PostgreSQL they are one more client, and what
+/// they change reaches every replica by the store's notifications (issue 8).
 public struct RelayAdmin: Sendable {
     let store: any RelayStore
     let clock: any RelayClock

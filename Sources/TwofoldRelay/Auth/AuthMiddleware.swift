@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// Guards the routes that take an access token: verifies it, checks the device, applies
 /// the per-device rate limit, and puts the device in the context (Protocol/relay-api.md,
@@ -8,15 +9,23 @@ struct AuthMiddleware: RouterMiddleware {
     let relay: Relay
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let now = relay.clock.nowMs
-        let device = try await relay.authenticator.authenticate(
-            authorization: request.headers[.authorization], nowMs: now, logger: context.logger)
-        if let wait = relay.limiter.take("device:\(device.deviceID.hex)", rule: relay.configuration.limits.deviceRate, nowMs: now) {
-            relay.metrics.rateLimited("device")
+        var context = context
+        context.device = try await relay.authenticate(request, logger: context.logger)
+        return try await next(request, context)
+    }
+}
+
+extension Relay {
+    /// The checks of ``AuthMiddleware``: the bearer token, the device's standing, then the
+    /// per-device rate limit [API-11][API-12][API-28].
+    func authenticate(_ request: Request, logger: Logger) async throws -> AuthenticatedDevice {
+        let now = clock.nowMs
+        let (device, limitKey) = try await authenticator.authenticateWithLimitKey(
+            authorization: request.headers[.authorization], nowMs: now, logger: logger)
+        if let wait = limiter.take(limitKey, rule: configuration.limits.deviceRate, nowMs: now) {
+            metrics.rateLimited("device")
             throw RelayError.rateLimited("device", retryAfter: wait)
         }
-        var context = context
-        context.device = device
-        return try await next(request, context)
+        return device
     }
 }

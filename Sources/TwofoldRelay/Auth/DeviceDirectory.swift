@@ -23,16 +23,26 @@ public final class DeviceDirectory: @unchecked Sendable {
     private let lock = NSLock()
     private var devices: [DeviceID: (account: AccountID, status: DeviceStatus)] = [:]
     private var deleted = Set<AccountID>()
+    private let onLoad: @Sendable () -> Void
 
-    /// An empty directory.
-    public init() {}
+    /// An empty directory; `onLoad` runs after every full reload (the relay drops what it
+    /// cached from the store then).
+    public init(onLoad: @escaping @Sendable () -> Void = {}) {
+        self.onLoad = onLoad
+    }
 
-    /// Replaces everything with a store snapshot.
+    /// Replaces everything with a store snapshot, except that a revocation or deletion this
+    /// directory already knows is kept: both are final, and a snapshot read just before a
+    /// rotation committed may be loaded just after the route (or a replica's notification)
+    /// marked the device revoked — it must not bring the device back [API-12].
     public func load(_ snapshot: DeviceDirectorySnapshot) {
         lock.lock()
-        devices = snapshot.devices
-        deleted = snapshot.deletedAccounts
+        var merged = snapshot.devices
+        for (id, entry) in devices where entry.status == .revoked { merged[id] = entry }
+        devices = merged
+        deleted = deleted.union(snapshot.deletedAccounts)
         lock.unlock()
+        onLoad()
     }
 
     /// The standing of `device` in `account`.

@@ -12,6 +12,8 @@ final class VerifiedTokenCache: @unchecked Sendable {
         let accountID: AccountID
         let deviceID: DeviceID
         let expiresAtMs: Int64
+        /// The device's rate-limit bucket key.
+        let limitKey: String
     }
 
     private let lock = NSLock()

@@ -5,7 +5,7 @@ extension RelayConfiguration {
     /// Every setting's name: the flag is `--NAME`, the config-file key `NAME`, the
     /// environment variable `TWOFOLD_RELAY_NAME` in upper case with `_` for `-`.
     public static let settingNames: [String] = [
-        "listen", "data", "registration", "tls-cert", "tls-key", "trusted-proxy", "metrics-token", "log-level",
+        "listen", "data", "database", "registration", "tls-cert", "tls-key", "trusted-proxy", "metrics-token", "log-level",
         "body-limit", "rotation-body-limit", "snapshot-body-limit", "batch-writes", "records-per-account",
         "record-bytes-per-account", "snapshots-per-account", "snapshot-bytes-per-account", "device-rate", "device-burst",
         "address-rate", "address-burst", "accounts-per-hour", "mailboxes-per-hour", "recovery-per-account-per-hour",
@@ -38,14 +38,14 @@ extension RelayConfiguration {
     public init(settings: [String: String], environment: [String: String] = [:]) throws {
         self.init(dataDirectory: settings["data"] ?? Self.defaultDataDirectory(environment: environment))
         for (name, value) in settings {
-            try apply(name, value)
+            try apply(name, value, environment: environment)
         }
         if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
             throw ConfigurationError("tls-cert and tls-key go together: give both, or neither")
         }
     }
 
-    private mutating func apply(_ name: String, _ value: String) throws {
+    private mutating func apply(_ name: String, _ value: String, environment: [String: String]) throws {
         func int(_ range: ClosedRange<Int64> = 1...Int64.max) throws -> Int64 {
             guard let n = Int64(value), range.contains(n) else {
                 throw ConfigurationError("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(value.prefix(40))'")
@@ -64,6 +64,15 @@ extension RelayConfiguration {
             host = h
             port = p
         case "data": dataDirectory = value
+        case "database":
+            if value.hasPrefix("sqlite:") {
+                let path = String(value.dropFirst("sqlite:".count))
+                guard !path.isEmpty else { throw ConfigurationError("database sqlite:PATH needs the data directory, e.g. sqlite:/var/lib/twofold-relay") }
+                dataDirectory = path
+                postgres = nil
+            } else {
+                postgres = try PostgresLocation(url: value, environment: environment)
+            }
         case "registration":
             guard let mode = RegistrationMode(rawValue: value) else { throw ConfigurationError("registration must be open, invite or closed") }
             registration = mode

@@ -19,8 +19,11 @@ public struct RelayConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// Port: 8787.
     public var port = 8787
-    /// Where `relay.sqlite` lives.
+    /// Where `relay.sqlite` lives (when ``postgres`` is nil).
     public var dataDirectory: String
+    /// The PostgreSQL store (`--database postgres://…`) several replicas share; nil for the
+    /// zero-config SQLite store in ``dataDirectory``.
+    public var postgres: PostgresLocation?
     /// Registration mode: `invite` by default, so a relay put on the internet serves only
     /// the people its admin invites.
     public var registration = RegistrationMode.invite

@@ -10,8 +10,13 @@ public final class RelayMetrics: @unchecked Sendable {
     /// The registry `/metrics` renders.
     public let registry = PrometheusCollectorRegistry()
     private let lock = NSLock()
-    private var requestCounters: [String: Counter] = [:]
-    private var durations: [String: DurationHistogram] = [:]
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+    private var requestCounters: [RequestKey: Counter] = [:]
+    private var durations: [RequestKey: DurationHistogram] = [:]
     private let streams: Gauge
     private static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                               .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
@@ -25,7 +30,7 @@ public final class RelayMetrics: @unchecked Sendable {
 
     /// Counts a request and records its duration.
     func request(route: String, method: String, status: Int, duration: Duration) {
-        let key = "\(route) \(method) \(status)"
+        let key = RequestKey(route: route, method: method, status: status)
         lock.lock()
         let counter = requestCounters[key] ?? {
             let c = registry.makeCounter(
@@ -34,7 +39,7 @@ public final class RelayMetrics: @unchecked Sendable {
             requestCounters[key] = c
             return c
         }()
-        let durationKey = "\(route) \(method)"
+        let durationKey = RequestKey(route: route, method: method, status: 0)
         let histogram = durations[durationKey] ?? {
             let h = registry.makeDurationHistogram(
                 descriptor: .init(namespace: "twofold", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer, by route template and method."),

@@ -26,8 +26,9 @@ public enum PushEvent: Sendable, Equatable {
     var closesStream: Bool { self == .revoked }
 }
 
-/// Where committed changes are announced. ``PushHub`` delivers to this replica's streams; a
-/// PostgreSQL store adds one that also `NOTIFY`s the other replicas (issue 8).
+/// Where committed changes are announced. ``PushHub`` delivers to this replica's streams. On
+/// PostgreSQL the other replicas hear of a change from the store itself — it `NOTIFY`s inside
+/// the writing transaction — and ``PostgresChangeListener`` hands it to their fan-out (issue 8).
 public protocol PushFanOut: Sendable {
     /// Delivers `event` to every stream of `account` except those of `exceptDevice`.
     func publish(_ event: PushEvent, account: AccountID, exceptDevice: DeviceID?)

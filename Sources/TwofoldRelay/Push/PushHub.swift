@@ -21,12 +21,17 @@ public final class PushHub: PushFanOut, Service, @unchecked Sendable {
     private let clock: any RelayClock
     private let keepAliveSeconds: Int
     private let onCountChange: @Sendable (Int) -> Void
+    private let onAccountChange: @Sendable (AccountID) -> Void
 
-    /// A hub; `onCountChange` feeds the open-streams gauge.
-    public init(clock: any RelayClock, keepAliveSeconds: Int = 25, onCountChange: @escaping @Sendable (Int) -> Void = { _ in }) {
+    /// A hub; `onCountChange` feeds the open-streams gauge; `onAccountChange` hears of every
+    /// change announced for an account (the relay drops its cached pull pages), before any
+    /// stream is told.
+    public init(clock: any RelayClock, keepAliveSeconds: Int = 25, onCountChange: @escaping @Sendable (Int) -> Void = { _ in },
+                onAccountChange: @escaping @Sendable (AccountID) -> Void = { _ in }) {
         self.clock = clock
         self.keepAliveSeconds = keepAliveSeconds
         self.onCountChange = onCountChange
+        self.onAccountChange = onAccountChange
     }
 
     /// Opens a stream for a device, or throws `too_many_streams`.
@@ -34,9 +39,12 @@ public final class PushHub: PushFanOut, Service, @unchecked Sendable {
                    perDevice: Int, perAccount: Int) throws(RelayError) -> (id: UInt64, events: AsyncStream<PushEvent>) {
         let (stream, continuation) = AsyncStream<PushEvent>.makeStream(bufferingPolicy: .bufferingNewest(16))
         lock.lock()
-        let existing = accounts[account] ?? [:]
-        let mine = existing.values.filter { $0.device == device }.count
-        guard mine < perDevice, existing.count < perAccount else {
+        var mine = 0, inAccount = 0
+        if let existing = accounts[account] {
+            inAccount = existing.count
+            for sub in existing.values where sub.device == device { mine += 1 }
+        }
+        guard mine < perDevice, inAccount < perAccount else {
             lock.unlock()
             throw RelayError(.tooManyStreams, "too many push streams (at most \(perDevice) per device, \(perAccount) per account); close old streams",
                              retryAfterSeconds: 30)
@@ -84,12 +92,14 @@ public final class PushHub: PushFanOut, Service, @unchecked Sendable {
     }
 
     public func publish(_ event: PushEvent, account: AccountID, exceptDevice: DeviceID?) {
+        onAccountChange(account)
         for sub in subscribers(account) where sub.device != exceptDevice {
             sub.continuation.yield(event)
         }
     }
 
     public func revoke(_ devices: [DeviceID], account: AccountID) {
+        onAccountChange(account)
         let set = Set(devices)
         for sub in subscribers(account) where set.contains(sub.device) {
             sub.continuation.yield(.revoked)
@@ -98,6 +108,7 @@ public final class PushHub: PushFanOut, Service, @unchecked Sendable {
     }
 
     public func closeAccount(_ account: AccountID) {
+        onAccountChange(account)
         for sub in subscribers(account) {
             sub.continuation.yield(.revoked)
             sub.continuation.finish()

@@ -6,9 +6,8 @@ extension RelayRoutes {
     func addRecords(to group: RouterGroup<Context>) {
         group.get("records") { request, context -> Response in
             let device = try context.requireDevice()
-            let (after, limit) = try Self.pageQuery(request.uri.queryParameters)
-            let page = try await relay.store.pull(account: device.accountID, after: after, limit: limit)
-            return relay.json(page.json)
+            let (after, limit) = try Self.plainPageQuery(request.uri.query) ?? Self.pageQuery(request.uri.queryParameters)
+            return try await relay.pull(account: device.accountID, after: after, limit: limit)
         }
 
         group.post("records") { request, context -> Response in
@@ -41,6 +40,43 @@ extension RelayRoutes {
         }
     }
 
+    /// Plain pulls (`GET /v1/records?after=N[&limit=N]`, the relay's most frequent request)
+    /// answered by ``RelayResponder`` without the router: the same checks as
+    /// ``AuthMiddleware`` (``Relay/authenticate(_:logger:)``) and the same page as the route
+    /// (``Relay/pull(account:after:limit:)``), without the router's matching and two
+    /// middleware layers around them. Nil for any other request, which the router answers.
+    static func directPull(_ request: Request, context: Context, relay: Relay) async throws -> Response? {
+        guard request.method == .get, request.uri.path == "/v1/records",
+              let (after, limit) = plainPageQuery(request.uri.query) else { return nil }
+        context.coreContext.endpointPath.value = "/v1/records"
+        let device = try await relay.authenticate(request, logger: context.logger)
+        return try await relay.pull(account: device.accountID, after: after, limit: limit)
+    }
+
+    /// The common query, `after=N` with an optional `limit=N`, read without decoding it into
+    /// parameters; nil for anything else, which ``pageQuery(_:)`` then reads (and refuses if
+    /// it must) — both give the same answer where this one answers.
+    static func plainPageQuery(_ query: String?) -> (after: Int64, limit: Int)? {
+        guard let query else { return nil }
+        func number(_ digits: Substring.UTF8View) -> Int64? {
+            guard (1...16).contains(digits.count), digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                  digits.count == 1 || digits.first != UInt8(ascii: "0") else { return nil }
+            return digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        }
+        var after: Int64?, limit: Int64?
+        for part in query[...].utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false) {
+            if part.starts(with: "after=".utf8), after == nil, let n = number(part.dropFirst(6)), n <= WireFormat.maxInteger {
+                after = n
+            } else if part.starts(with: "limit=".utf8), limit == nil, let n = number(part.dropFirst(6)), (1...1000).contains(n) {
+                limit = n
+            } else {
+                return nil
+            }
+        }
+        guard let after else { return nil }
+        return (after, Int(limit ?? 500))
+    }
+
     /// `after` (required, 0 to 2^53 − 1) and `limit` (1 to 1000, default 500), as decimal
     /// digits without sign or leading zeros [API-1].
     static func pageQuery(_ query: Parameters) throws(RelayError) -> (after: Int64, limit: Int) {
@@ -58,5 +94,21 @@ extension RelayRoutes {
         }
         let limit = try number("limit", in: 1...1000) ?? 500
         return (after, Int(limit))
+    }
+}
+
+extension Relay {
+    /// A page of the account's records. A page from the cache is one earlier store read,
+    /// dropped on any change to the account (``PullPageCache``) [API-18]; the caller has
+    /// checked the token, the device and the rate limit.
+    func pull(account: AccountID, after: Int64, limit: Int) async throws -> Response {
+        if let body = pullPages.lookup(account: account, after: after, limit: limit) {
+            return json(body: body)
+        }
+        let ticket = pullPages.ticket()
+        let page = try await store.pull(account: account, after: after, limit: limit)
+        let body = page.encodedBody()
+        pullPages.insert(account: account, after: after, limit: limit, body: body, ticket: ticket)
+        return json(body: body)
     }
 }

@@ -36,6 +36,11 @@ extension Relay {
                  body: .init(byteBuffer: ByteBuffer(bytes: value.bytes)))
     }
 
+    /// A 200 with an already encoded JSON body.
+    func json(body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
     /// A 204.
     func noContent() -> Response { Response(status: .noContent) }
 }

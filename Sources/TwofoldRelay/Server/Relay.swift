@@ -25,6 +25,8 @@ public final class Relay: Sendable {
     public let metrics: RelayMetrics
     /// Token and device checks.
     let authenticator: Authenticator
+    /// Encoded pull pages, dropped on every change the hub hears of.
+    let pullPages: PullPageCache
     /// The `Date` header cache.
     let dateHeader = DateHeader()
     /// The logger.
@@ -37,12 +39,17 @@ public final class Relay: Sendable {
         self.clock = configuration.clock
         self.logger = logger
         secrets = try await store.secrets()
-        directory = DeviceDirectory()
+        let pullPages = PullPageCache()
+        self.pullPages = pullPages
+        // A full reload means changes may have been missed (a notification connection that
+        // dropped, the admin command): cached pages go with it.
+        directory = DeviceDirectory(onLoad: { pullPages.invalidateAll() })
         directory.load(try await store.deviceDirectory())
         let metrics = RelayMetrics()
         self.metrics = metrics
         hub = PushHub(clock: configuration.clock, keepAliveSeconds: configuration.keepAliveSeconds,
-                      onCountChange: { metrics.setStreams($0) })
+                      onCountChange: { metrics.setStreams($0) },
+                      onAccountChange: { pullPages.invalidate(account: $0) })
         authenticator = Authenticator(secret: secrets.auth, directory: directory, store: store, metrics: metrics)
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import TwofoldProtocol
 
 /// The per-request context: Hummingbird's core storage, the client's address and, on
@@ -6,15 +7,17 @@ import TwofoldProtocol
 public struct RelayRequestContext: RequestContext {
     /// Hummingbird's storage (logger, parameters, endpoint path).
     public var coreContext: CoreRequestContextStorage
-    /// The TCP peer's IP address; nil in router tests.
-    public let peerAddress: String?
+    /// The TCP peer's IP address; nil in router tests. Formatted only when a route asks
+    /// (the per-address limits), not on every request.
+    public var peerAddress: String? { remoteAddress?.ipAddress }
+    private let remoteAddress: SocketAddress?
     /// The authenticated device, on routes that take a token.
     public var device: AuthenticatedDevice?
 
     /// Creates the context of a request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        peerAddress = source.channel.remoteAddress?.ipAddress
+        remoteAddress = source.channel.remoteAddress
         device = nil
     }
 

@@ -3,8 +3,8 @@ import TwofoldProtocol
 
 /// The relay's storage: everything replicas share (Protocol/relay-api.md, "Terminology").
 ///
-/// Routes talk only to this protocol, so a PostgreSQL store can be added beside
-/// ``SQLiteRelayStore`` without touching them. Every method that writes more than one row
+/// Routes talk only to this protocol: ``SQLiteRelayStore`` (the default) and
+/// ``PostgresRelayStore`` (replicas, issue 8) both implement it. Every method that writes more than one row
 /// does it in one transaction: a batch with its compare-and-swap checks [API-19], a rotation
 /// [API-22], account creation with its invite [API-14], a link reply with the device it
 /// registers. Refusals are thrown as ``RelayError`` with the spec's codes; any other error is

@@ -7,10 +7,10 @@ extension SQLiteRelayStore {
         // One read transaction: the page, latest_seq and the head agree [API-18].
         try await pool.read { db in
             let acct = try self.accountRow(db, account)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT record_id, kind, version, epoch, deleted, sealed, seq FROM record
                 WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [Data(account.bytes), after, limit + 1])
+                """), arguments: [Data(account.bytes), after, limit + 1])
             let more = rows.count > limit
             let records = try rows.prefix(limit).map(Self.record)
             return RecordPage(records: records, latestSeq: acct["latest_seq"], more: more, epoch: acct["epoch"],
@@ -44,10 +44,10 @@ extension SQLiteRelayStore {
             var conflicts: [StoredRecord] = []
             var current: [RecordID: StoredRecord] = [:]
             for write in writes {
-                let stored = try Row.fetchOne(db, sql: """
+                let stored = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT record_id, kind, version, epoch, deleted, sealed, seq FROM record
                     WHERE account_id = ? AND record_id = ?
-                    """, arguments: [Data(account.bytes), Data(write.recordID.bytes)]).map(Self.record)
+                    """), arguments: [Data(account.bytes), Data(write.recordID.bytes)]).map(Self.record)
                 guard let stored else { continue }
                 current[write.recordID] = stored
                 if stored.version != write.expectedVersion { conflicts.append(stored) }
@@ -73,19 +73,19 @@ extension SQLiteRelayStore {
             var assigned: [(RecordID, Int64)] = []
             for write in writes {
                 seq += 1
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO record (account_id, record_id, kind, version, epoch, deleted, sealed, seq)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (account_id, record_id) DO UPDATE SET kind = excluded.kind, version = excluded.version,
                         epoch = excluded.epoch, deleted = excluded.deleted, sealed = excluded.sealed, seq = excluded.seq
-                    """, arguments: [Data(account.bytes), Data(write.recordID.bytes), write.kind, write.version, write.epoch,
+                    """).execute(arguments: [Data(account.bytes), Data(write.recordID.bytes), write.kind, write.version, write.epoch,
                                      write.deleted, Data(write.sealed), seq])
                 assigned.append((write.recordID, seq))
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE account SET latest_seq = ?, record_count = record_count + ?, record_bytes = record_bytes + ?,
                     head_counter = ?, head_device = ?, head_bytes = ?, head_seq = ? WHERE id = ?
-                """, arguments: [seq, added, bytesDelta, head.counter, Data(device.bytes), Data(head.head), seq,
+                """).execute(arguments: [seq, added, bytesDelta, head.counter, Data(device.bytes), Data(head.head), seq,
                                  Data(account.bytes)])
             return PushOutcome(seq: seq, epoch: epoch, records: assigned)
         }

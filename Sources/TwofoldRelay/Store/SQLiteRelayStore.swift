@@ -121,7 +121,7 @@ public final class SQLiteRelayStore: RelayStore {
 
     /// The account's epoch and usage row inside a write, or `account_deleted` [API-13].
     func accountRow(_ db: Database, _ account: AccountID) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [Data(account.bytes)]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [Data(account.bytes)]) else {
             throw RelayError(.accountDeleted, "the account was deleted; this device can no longer sync")
         }
         return row
@@ -129,7 +129,7 @@ public final class SQLiteRelayStore: RelayStore {
 
     /// Refuses a device that is not active in `account`, inside the write's transaction [API-13].
     func requireActive(_ db: Database, device: DeviceID, account: AccountID) throws {
-        let status = try String.fetchOne(db, sql: "SELECT status FROM device WHERE id = ? AND account_id = ?",
+        let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM device WHERE id = ? AND account_id = ?"),
                                          arguments: [Data(device.bytes), Data(account.bytes)])
         guard status == DeviceStatus.active.rawValue else {
             throw RelayError(.deviceRevoked, "this device was removed from the account: link it again from another device")

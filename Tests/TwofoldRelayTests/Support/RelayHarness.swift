@@ -5,15 +5,29 @@ import Testing
 import TwofoldProtocol
 @testable import TwofoldRelay
 
-/// How a test reaches the relay: in process through the router, or over TCP to a live server.
-enum Mode: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case router, live
-    var testDescription: String { rawValue }
-    var setup: TestingSetup { self == .router ? .router : .live }
+/// How a test reaches the relay — in process through the router, or over TCP to a live
+/// server — and on which store (``StoreFactory``: SQLite, and PostgreSQL when
+/// `TWOFOLD_TEST_POSTGRES_URL` is set).
+struct Mode: CaseIterable, CustomTestStringConvertible, Sendable, Equatable {
+    enum Transport: String, Sendable { case router, live }
+    let transport: Transport
+    let backend: StoreFactory
+
+    /// In process, on SQLite.
+    static let router = Mode(transport: .router, backend: .sqlite)
+    /// Over TCP, on SQLite.
+    static let live = Mode(transport: .live, backend: .sqlite)
+    /// Both transports on every backend available.
+    static var allCases: [Mode] {
+        StoreFactory.allCases.flatMap { backend in [Mode(transport: .router, backend: backend), Mode(transport: .live, backend: backend)] }
+    }
+
+    var testDescription: String { backend == .sqlite ? transport.rawValue : "\(transport.rawValue)-\(backend.rawValue)" }
+    var setup: TestingSetup { transport == .router ? .router : .live }
 }
 
-/// A relay built by the real `buildApplication`, on the real SQLite store in a temporary
-/// directory, with a clock the test can move.
+/// A relay built by the real `buildApplication`, on a real store (SQLite in a temporary
+/// directory, or a fresh PostgreSQL database), with a clock the test can move.
 struct RelayHarness: Sendable {
     let directory: String
     let clock: ManualRelayClock
@@ -33,12 +47,14 @@ struct RelayHarness: Sendable {
         configuration = c
     }
 
-    /// Builds the application and runs `body` against it in `mode`; removes the directory after.
+    /// Builds the application on `mode`'s store and runs `body` against it; removes the store after.
     func run(_ mode: Mode, _ body: @Sendable (RelayTestClient) async throws -> Void) async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let app = try await buildApplication(configuration)
+        let (store, cleanup) = try await mode.backend.make(directory: directory)
+        defer { cleanup() }
+        let app = try await buildApplication(configuration, store: store)
         try await app.test(mode.setup) { client in
-            try await body(RelayTestClient(client: client, clock: clock))
+            try await body(RelayTestClient(client: client, clock: clock, store: store))
         }
     }
 }
@@ -60,6 +76,8 @@ struct Reply: Sendable {
 struct RelayTestClient: Sendable {
     let client: any TestClientProtocol
     let clock: ManualRelayClock
+    /// The store the relay runs on (admin operations in tests go straight to it).
+    let store: any RelayStore
 
     @discardableResult
     func send(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: [UInt8]? = nil, token: String? = nil,
