@@ -87,6 +87,8 @@ public struct Syncer: Sendable {
         }
         var engine = SyncEngine(limits: limits)
         var action = engine.handle(.start(lastSeq: state.lastSeq))
+        var startedAt = state
+        var restarts = 0
         while true {
             switch action {
             case .pull(let after, let limit):
@@ -98,7 +100,22 @@ public struct Syncer: Sendable {
             case .apply(let set):
                 do {
                     action = engine.handle(.applied(try store.applyPull(set, keyring: keyring, checkMembership: checkMembership)))
+                    startedAt = (try? store.requireState()) ?? startedAt
                 } catch {
+                    // Another process of this device (the daemon, another `twofold sync`)
+                    // committed a pull or push while these pages were in flight: they are
+                    // older than what is now stored, so the head or mirror check refuses
+                    // them although the relay is honest. Start again from the new cursor
+                    // (a few times at most); a relay that really rolls back is refused on
+                    // the fresh pull, where the cursor did not move.
+                    if error is ProtocolError, restarts < 3, let now = try? store.requireState(),
+                       now.lastSeq != startedAt.lastSeq || now.head != startedAt.head {
+                        restarts += 1
+                        startedAt = now
+                        engine = SyncEngine(limits: limits)
+                        action = engine.handle(.start(lastSeq: now.lastSeq))
+                        continue
+                    }
                     action = engine.handle(.failed(SyncError.from(error)))
                 }
             case .loadBatch(let limit, let maxBytes):
@@ -113,6 +130,7 @@ public struct Syncer: Sendable {
                 do {
                     let receipt = try await transport.push(request)
                     try store.recordPush(writes: batch.writes.map(\.record), seqs: receipt.seqs, head: request.head, seq: receipt.seq)
+                    startedAt = (try? store.requireState()) ?? startedAt
                     action = engine.handle(.pushed(receipt, writes: batch.writes.count))
                 } catch {
                     action = engine.handle(.failed(SyncError.from(error)))

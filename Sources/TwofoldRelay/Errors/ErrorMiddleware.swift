@@ -2,7 +2,8 @@ import Hummingbird
 
 /// Turns every error below it into the relay's error object (Protocol/relay-api.md,
 /// "Errors") [API-25]: Hummingbird's own errors get the matching code (an unknown route
-/// `not_found`, a known route with another method `method_not_allowed`), anything else
+/// `not_found`, a known route with another method `method_not_allowed`), a full disk
+/// `unavailable` (``RelayError/storeFailure(_:)``), anything else
 /// `internal_error`, logged with its details and never shown to the client.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
@@ -21,6 +22,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch is CancellationError {
             return RelayError.unavailable().makeResponse()
         } catch {
+            if let refusal = RelayError.storeFailure(error) {
+                context.logger.error("store full", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                return refusal.makeResponse()
+            }
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return RelayError.internalError.makeResponse()
         }

@@ -170,6 +170,13 @@ public final class RelayClient: Sendable {
         if text.contains("refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
             return .unreachable(relay: relay, reason: "connection refused")
         }
+        // NIO's IOError reads "read(descriptor:pointer:size:): Connection reset by peer (errno: 104)".
+        if text.contains("Connection reset") || text.contains("errno: 104") {
+            return .unreachable(relay: relay, reason: "the connection was reset")
+        }
+        if text.contains("Broken pipe") || text.contains("errno: 32)") {
+            return .unreachable(relay: relay, reason: "the connection was cut while sending")
+        }
         return .unreachable(relay: relay, reason: String(text.prefix(120)))
     }
 }
