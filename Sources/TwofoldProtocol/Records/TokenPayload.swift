@@ -91,6 +91,11 @@ public enum TokenPayload {
             let length = Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
             offset += 3
             guard length <= bytes.count - offset else { throw .malformed(what: "token payload", reason: "field \(raw) truncated") }
+            // Issuer, account and note are omitted when empty, never written empty: an empty
+            // one would be a second encoding of the same token [CRY-6].
+            guard length > 0 || !(field == .issuer || field == .account || field == .note) else {
+                throw .malformed(what: "token payload", reason: "field \(raw) is empty; an empty \(field) is omitted")
+            }
             try visit(field, bytes[offset..<offset + length])
             offset += length
         }

@@ -120,7 +120,13 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if integral, let n = Int64(text) { return .int(n) }
-        return .double(Double(text) ?? .nan)
+        // A number past Double's range (1e309) would read as infinity, which JSON cannot
+        // carry: the writer turns it into null. Refused, like every other guess.
+        guard let d = Double(text), d.isFinite else {
+            i = start
+            throw fail("number out of range")
+        }
+        return .double(d)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
