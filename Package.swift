@@ -164,6 +164,18 @@ let package = Package(
             dependencies: ["TwofoldImport", "TwofoldOTP"],
             path: "Sources/twofold-fuzz-import"
         ),
+        // libFuzzer targets for the OTP and protocol parsers, and for the relay's request decoding;
+        // TWOFOLD_FUZZ_TARGET picks the parser (scripts/fuzz builds each executable once).
+        .executableTarget(
+            name: "twofold-fuzz-protocol",
+            dependencies: ["TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"],
+            path: "Sources/twofold-fuzz-protocol"
+        ),
+        .executableTarget(
+            name: "twofold-fuzz-relay",
+            dependencies: ["TwofoldRelay", "TwofoldProtocol"],
+            path: "Sources/twofold-fuzz-relay"
+        ),
         .executableTarget(
             name: "twofold-bench",
             dependencies: ["TwofoldVault", "TwofoldOTP", "TwofoldCrypto"],
