@@ -59,14 +59,16 @@ struct PropagationTests {
             // Unlocked, the CLI asks the daemon for the key: no passphrase on standard input.
             let wrong = try cluster.cli("a", ["unlock", "--passphrase-stdin"], input: "wrong\n", check: false)
             check(wrong.status == 1)
-            try cluster.cli("a", ["unlock", "--passphrase-stdin", "--timeout", "2s"], input: "correct horse\n")
+            // Long enough for the next three commands even in a sanitized build, where each
+            // `twofold` start costs far more than here.
+            try cluster.cli("a", ["unlock", "--passphrase-stdin", "--timeout", "6s"], input: "correct horse\n")
             status = try unwrap(try cluster.json("a", ["status", "--json"]) as? [String: Any])
             check(status["locked"] as? Bool == false)
             let id = try cluster.add("a", issuer: "Example", account: "carol")
             try check(try cluster.tokens("a")[id] != nil)
 
             // The idle timeout locks it again; so does twofold lock.
-            try cluster.waitUntil("the idle timeout locks the vault", timeout: 10) {
+            try cluster.waitUntil("the idle timeout locks the vault", timeout: 30) {
                 (try cluster.json("a", ["status", "--json"]) as? [String: Any])?["locked"] as? Bool == true
             }
             try cluster.cli("a", ["unlock", "--passphrase-stdin"], input: "correct horse\n")

@@ -21,11 +21,21 @@ import TwofoldProtocol
             // Keep batches in flight on another thread and kill the relay underneath them.
             let port = relay.port, token = device.token, start = counter
             let bodies = (0..<40).map { device.batch(count: batchSize, counter: start + $0) }
+            let answers = AnswerCount()
             let writer = Thread {
-                for body in bodies { _ = try? RawHTTP.request(port: port, "POST", "/v1/records", body: body, token: token) }
+                for body in bodies {
+                    _ = try? RawHTTP.request(port: port, "POST", "/v1/records", body: body, token: token)
+                    answers.add()
+                }
             }
             writer.start()
-            Thread.sleep(forTimeInterval: 0.4 + 0.3 * Double(round))
+            // Kill once some batches have been answered (a slow, sanitized build takes longer
+            // to get there than a fixed delay allows), while the next ones are in flight.
+            let deadline = Date().addingTimeInterval(60)
+            while answers.value < 1 + round && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            Thread.sleep(forTimeInterval: 0.05 * Double(round + 1))
             relay.stop(signal: SIGKILL)
             while writer.isExecuting { Thread.sleep(forTimeInterval: 0.02) }
             try relay.start(["--registration", "open"], environment: env)
@@ -104,4 +114,12 @@ import TwofoldProtocol
         #expect(rest.hasSuffix("0\r\n\r\n"), "\(rest.debugDescription)")
         #expect(relay.log.contains("twofold-relay stopped"))
     }
+}
+
+/// Requests answered so far by a writer thread, read by the test's thread.
+private final class AnswerCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -100,11 +100,15 @@ struct ControlSocketTests {
         }
     }
 
-    @Test func nudgeWithoutADaemonCostsUnderAMillisecond() {
+    /// A CLI write nudges the daemon; with none running the nudge must fail at once, not wait
+    /// out a time-out. Not a speed test (those are benchmarks): 100 nudges that each waited
+    /// even 100 ms would take 10 s, so the generous bound below holds on a loaded machine
+    /// and in a sanitized build while still catching a nudge that waits.
+    @Test func nudgeWithoutADaemonDoesNotWait() {
         let home = VaultHome(path: "/tmp/tfcs-none-\(UUID().uuidString)")
         let clock = ContinuousClock()
         let elapsed = clock.measure { for _ in 0..<100 { ControlClient.nudge(home: home) } }
-        #expect(elapsed < .milliseconds(100))
+        #expect(elapsed < .seconds(5))
     }
 
     @Test func longHomesGetASocketOutsideTheHome() {
