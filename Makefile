@@ -1,6 +1,7 @@
 # Twofold: `make demo` runs the main job, `make test` runs every test (README, Quick start).
 # Both install the Debian packages they need (scripts/install-deps) and stop what they start;
-# `make test` runs the tests on a throw-away PostgreSQL too (scripts/postgres-test-cluster).
+# `make test` runs the tests on a throw-away PostgreSQL too (scripts/postgres-test-cluster),
+# then again under ThreadSanitizer and AddressSanitizer (scripts/sanitize).
 
 SWIFT ?= swift
 
@@ -25,6 +26,8 @@ test: deps
 	scripts/check-openapi
 	scripts/fuzz
 	scripts/schemathesis
+	scripts/sanitize thread
+	scripts/sanitize address
 
 bench:
 	@TWOFOLD_EXTRA_PACKAGES=time scripts/install-deps
