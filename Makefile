@@ -29,9 +29,12 @@ test: deps
 	scripts/sanitize thread
 	scripts/sanitize address
 
+# `make bench`: every benchmark in one run on this machine, figures and their peers' into
+# BENCHMARKS.md (scripts/bench-all: release build once, bench-out/ keeps the raw results).
+# BENCH_QUICK=1 for a smoke test; BENCH_POSTGRES=1 adds scripts/bench-postgres.
 bench:
-	@TWOFOLD_EXTRA_PACKAGES=time scripts/install-deps
-	scripts/bench-code
+	@TWOFOLD_EXTRA_PACKAGES="time wrk nginx-light radicale" scripts/install-deps
+	scripts/bench-all
 
 clean:
 	rm -rf .build .build-*
