@@ -3,7 +3,8 @@ import LoopbackHTTP
 import TwofoldCrypto
 import TwofoldProtocol
 
-// twofold-relay-load: the relay's own load helper (scripts/bench-relay, scripts/schemathesis).
+// twofold-relay-load: the relay's own load helper (scripts/bench-relay, scripts/bench-load,
+// scripts/schemathesis).
 //
 //   twofold-relay-load account PORT [RECORDS [BYTES]]   create an account on an open relay, push RECORDS
 //                                                       records of BYTES sealed bytes; print "ACCOUNT DEVICE COUNTER TOKEN"
@@ -11,6 +12,10 @@ import TwofoldProtocol
 //                                                       print one access token a line
 //   twofold-relay-load streams PORT TOKENFILE COUNT     open COUNT idle push streams (tokens one per line,
 //                                                       used round-robin), print "ready N", hold them until stdin closes
+//   twofold-relay-load devices PORT COUNT SECONDS [PER_ACCOUNT [PULL_S [WRITE_S]]]
+//                                                       COUNT simulated devices (accounts of PER_ACCOUNT, default 4)
+//                                                       for SECONDS: push streams, pulls every ~PULL_S (5) s and on
+//                                                       push, writes every ~WRITE_S (10) s; print a report (DeviceLoad)
 
 struct LoadError: Error, CustomStringConvertible {
     let description: String
@@ -61,13 +66,7 @@ func createAccount(port: Int, records: Int, bytes: Int) throws -> String {
 
 func holdStreams(port: Int, tokens: [String], count: Int) throws {
     // One descriptor a stream: take the hard limit, and say so when even that is too few.
-    var limit = rlimit()
-    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    limit.rlim_cur = limit.rlim_max
-    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    guard limit.rlim_cur == rlim_t.max || Int(limit.rlim_cur) > count + 16 else {
-        throw LoadError("\(count) streams need more than \(limit.rlim_cur) file descriptors (ulimit -Hn)")
-    }
+    try raiseDescriptorLimit(need: count + 16)
     var connections: [RawHTTP] = []
     connections.reserveCapacity(count)
     for i in 0..<count {
@@ -103,8 +102,19 @@ do {
     case "streams" where args.count == 5:
         let tokens = try String(contentsOfFile: args[3], encoding: .utf8).split(separator: "\n").map(String.init)
         try holdStreams(port: Int(args[2]) ?? 0, tokens: tokens, count: Int(args[4]) ?? 0)
+    case "devices" where (5...8).contains(args.count):
+        let number = { (i: Int, fallback: Double) in args.count > i ? Double(args[i]) ?? fallback : fallback }
+        let load = DeviceLoad(port: Int(args[2]) ?? 0, count: Int(args[3]) ?? 0, seconds: number(4, 60),
+                              perAccount: max(1, Int(number(5, 4))), pullSeconds: number(6, 5), writeSeconds: number(7, 10))
+        // Access tokens live 15 minutes and the load does not sign in again; streams would end.
+        // Source addresses 127.0.10.1 to 127.0.254.250 (SimulatedDevice.address).
+        guard (1...61_250).contains(load.count), load.seconds > 0, load.seconds <= 600, load.pullSeconds > 0, load.writeSeconds > 0 else {
+            throw LoadError("devices: COUNT from 1 to 61250, SECONDS from 1 to 600 (the access tokens last 15 minutes), PULL_S and WRITE_S > 0")
+        }
+        try load.run()
     default:
-        FileHandle.standardError.write(Data("usage: twofold-relay-load account PORT [RECORDS [BYTES]] | tokens PORT COUNT | streams PORT TOKENFILE COUNT\n".utf8))
+        FileHandle.standardError.write(Data(("usage: twofold-relay-load account PORT [RECORDS [BYTES]] | tokens PORT COUNT | streams PORT TOKENFILE COUNT"
+            + " | devices PORT COUNT SECONDS [PER_ACCOUNT [PULL_S [WRITE_S]]]\n").utf8))
         exit(2)
     }
 } catch {
