@@ -159,21 +159,23 @@ let package = Package(
 
         // libFuzzer target for every importer and the Key URI parser (scripts/fuzz builds it with
         // --sanitize=fuzzer -DFUZZING; a plain build makes a tool that replays files through it).
+        // What the fuzz executables share: TWOFOLD_FUZZ_TARGET selection and file replay.
+        .target(name: "FuzzHarness", path: "Sources/FuzzHarness"),
         .executableTarget(
             name: "twofold-fuzz-import",
-            dependencies: ["TwofoldImport", "TwofoldOTP"],
+            dependencies: ["TwofoldImport", "TwofoldOTP", "FuzzHarness"],
             path: "Sources/twofold-fuzz-import"
         ),
         // libFuzzer targets for the OTP and protocol parsers, and for the relay's request decoding;
         // TWOFOLD_FUZZ_TARGET picks the parser (scripts/fuzz builds each executable once).
         .executableTarget(
             name: "twofold-fuzz-protocol",
-            dependencies: ["TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"],
+            dependencies: ["TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP", "FuzzHarness"],
             path: "Sources/twofold-fuzz-protocol"
         ),
         .executableTarget(
             name: "twofold-fuzz-relay",
-            dependencies: ["TwofoldRelay", "TwofoldProtocol"],
+            dependencies: ["TwofoldRelay", "TwofoldProtocol", "FuzzHarness"],
             path: "Sources/twofold-fuzz-relay"
         ),
         .executableTarget(

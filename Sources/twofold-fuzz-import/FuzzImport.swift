@@ -7,6 +7,7 @@
 //   the product replays files (a crash's reproducer, the seed corpus) through `fuzz`.
 // A `main.swift` cannot be used: under -sanitize=fuzzer its `main` clashes with libFuzzer's.
 import Foundation
+import FuzzHarness
 import TwofoldImport
 import TwofoldOTP
 
@@ -32,25 +33,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 @main
 enum Replay {
     static func main() {
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                FileHandle.standardError.write(Data("twofold-fuzz-import: \(path) does not exist\n".utf8))
-                exit(1)
-            }
-            let files = isDirectory.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { "\(path)/\($0)" }
-                : [path]
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else { continue }
-                data.withUnsafeBytes { raw in
-                    _ = fuzz(raw.bindMemory(to: UInt8.self).baseAddress ?? UnsafePointer(bitPattern: 1)!, raw.count)
-                }
-                count += 1
-            }
-        }
-        print("replayed \(count) input(s) without a crash")
+        FuzzHarness.replay(tool: "twofold-fuzz-import", arguments: Array(CommandLine.arguments.dropFirst()), fuzz: fuzz)
     }
 }
 #endif

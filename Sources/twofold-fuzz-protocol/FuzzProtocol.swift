@@ -17,12 +17,13 @@
 // decryption, where the input is sealed under a fixed key first so that the fuzzer reaches
 // the padding checks and the inner decoders.
 import Foundation
+import FuzzHarness
 import TwofoldCrypto
 import TwofoldOTP
 import TwofoldProtocol
 
 /// The parsers, by the name `TWOFOLD_FUZZ_TARGET` gives (scripts/fuzz runs each).
-let fuzzTargets: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
+let fuzzTargets: [FuzzHarness.Target] = [
     ("otpauth", fuzzKeyURI),
     ("base32", fuzzBase32),
     ("record", fuzzRecord),
@@ -35,17 +36,7 @@ let fuzzTargets: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
 ]
 
 /// The selected parsers, read once.
-let selected: [@Sendable ([UInt8]) -> Void] = {
-    guard let name = ProcessInfo.processInfo.environment["TWOFOLD_FUZZ_TARGET"], !name.isEmpty else {
-        return fuzzTargets.map(\.run)
-    }
-    guard let target = fuzzTargets.first(where: { $0.name == name }) else {
-        let names = fuzzTargets.map(\.name).joined(separator: ", ")
-        FileHandle.standardError.write(Data("twofold-fuzz-protocol: unknown TWOFOLD_FUZZ_TARGET '\(name)' (one of: \(names))\n".utf8))
-        exit(2)
-    }
-    return [target.run]
-}()
+let selected = FuzzHarness.selected(tool: "twofold-fuzz-protocol", from: fuzzTargets)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -215,24 +206,7 @@ func fuzzLinkCode(_ bytes: [UInt8]) {
 @main
 enum Replay {
     static func main() {
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                FileHandle.standardError.write(Data("twofold-fuzz-protocol: \(path) does not exist\n".utf8))
-                exit(1)
-            }
-            let files = isDirectory.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { "\(path)/\($0)" }
-                : [path]
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else { continue }
-                let bytes = [UInt8](data)
-                bytes.withUnsafeBufferPointer { _ = fuzz($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-                count += 1
-            }
-        }
-        print("replayed \(count) input(s) without a crash")
+        FuzzHarness.replay(tool: "twofold-fuzz-protocol", arguments: Array(CommandLine.arguments.dropFirst()), fuzz: fuzz)
     }
 }
 #endif

@@ -10,27 +10,18 @@
 // Property beyond "no crash": a body the JSON parser accepts, written back by the relay's
 // own writer (JSONValue.bytes, used for every response), parses again to the same value.
 import Foundation
+import FuzzHarness
 import TwofoldProtocol
 @testable import TwofoldRelay
 
-let fuzzTargets: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
+let fuzzTargets: [FuzzHarness.Target] = [
     ("relay-json", fuzzJSON),
     ("relay-records", fuzzRecordsPush),
     ("relay-rotation", fuzzRotation),
     ("relay-account", fuzzAccountCreation),
 ]
 
-let selected: [@Sendable ([UInt8]) -> Void] = {
-    guard let name = ProcessInfo.processInfo.environment["TWOFOLD_FUZZ_TARGET"], !name.isEmpty else {
-        return fuzzTargets.map(\.run)
-    }
-    guard let target = fuzzTargets.first(where: { $0.name == name }) else {
-        let names = fuzzTargets.map(\.name).joined(separator: ", ")
-        FileHandle.standardError.write(Data("twofold-fuzz-relay: unknown TWOFOLD_FUZZ_TARGET '\(name)' (one of: \(names))\n".utf8))
-        exit(2)
-    }
-    return [target.run]
-}()
+let selected = FuzzHarness.selected(tool: "twofold-fuzz-relay", from: fuzzTargets)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -102,24 +93,7 @@ func fuzzAccountCreation(_ bytes: [UInt8]) {
 @main
 enum Replay {
     static func main() {
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                FileHandle.standardError.write(Data("twofold-fuzz-relay: \(path) does not exist\n".utf8))
-                exit(1)
-            }
-            let files = isDirectory.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { "\(path)/\($0)" }
-                : [path]
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else { continue }
-                let bytes = [UInt8](data)
-                bytes.withUnsafeBufferPointer { _ = fuzz($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-                count += 1
-            }
-        }
-        print("replayed \(count) input(s) without a crash")
+        FuzzHarness.replay(tool: "twofold-fuzz-relay", arguments: Array(CommandLine.arguments.dropFirst()), fuzz: fuzz)
     }
 }
 #endif
