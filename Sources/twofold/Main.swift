@@ -9,8 +9,13 @@ enum Main {
         // Everything this process creates is private to the user (DESIGN.md, "Local at rest").
         umask(0o077)
         do {
-            var command = try TwofoldCommand.parseAsRoot()
-            try command.run()
+            if let code = QuickCodeArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+                // The fast path for `code` (its type says why); anything else goes to ArgumentParser.
+                try code.run()
+            } else {
+                var command = try TwofoldCommand.parseAsRoot()
+                try command.run()
+            }
             // The daemon, if one runs, syncs what this command may have changed (< 1 ms otherwise).
             DaemonClient.nudge(arguments: Array(CommandLine.arguments.dropFirst()))
         } catch let error as CLIError {

@@ -1,7 +1,4 @@
 import ArgumentParser
-import Foundation
-import TwofoldOTP
-import TwofoldVault
 
 /// `twofold code QUERY`: one token's current code.
 struct CodeCommand: ParsableCommand {
@@ -32,27 +29,11 @@ struct CodeCommand: ParsableCommand {
     @Flag(help: "Also copy the code to the clipboard, cleared when it expires.")
     var copy = false
 
-    func run() throws {
-        try CodeClock.check(at: at, source: timeOptions.timeSource)
-        let vault = try unlock.openVault(global)
-        let entry = try vault.find(query)
-        let code: String
-        var validFor: Int?
-        if entry.token.kind == .hotp {
-            if at != nil { throw CLIError.usage("--at applies to TOTP and Steam tokens only") }
-            code = try DaemonClient.useHOTP(vault: vault, home: global.vaultHome, id: entry.id)
-        } else {
-            let time = try CodeClock.unixTime(at: at, source: timeOptions.timeSource, home: global.vaultHome, relayOptions: relayOptions)
-            code = entry.token.code(atUnixTime: time)
-            validFor = entry.token.secondsRemaining(atUnixTime: time)
-        }
-        if output.json {
-            try JSONOutput.print(["id": entry.id.hex, "code": code, "valid_for": validFor.map { $0 as Any } ?? NSNull()])
-        } else {
-            print(code)
-        }
-        if copy {
-            try Clipboard.copy(code, clearAfter: validFor ?? 30)
-        }
+    /// The parsed command line as plain values.
+    var invocation: CodeInvocation {
+        CodeInvocation(home: global.home, passphraseStdin: unlock.passphraseStdin, json: output.json, query: query, at: at,
+                       timeSource: timeOptions.timeSource, relay: relayOptions.trust, copy: copy)
     }
+
+    func run() throws { try invocation.run() }
 }

@@ -28,7 +28,7 @@ struct CodesCommand: ParsableCommand {
         let vault = try unlock.openVault(global)
         let listing = try vault.tokens()
         Warnings.report(damaged: listing.damaged)
-        let time = try CodeClock.unixTime(at: at, source: timeSource.timeSource, home: global.vaultHome, relayOptions: relayOptions)
+        let time = try CodeClock.unixTime(at: at, source: timeSource.timeSource, home: global.vaultHome, relay: relayOptions.trust)
         if output.json {
             try JSONOutput.print(listing.entries.map { e -> [String: Any] in
                 let hotp = e.token.kind == .hotp

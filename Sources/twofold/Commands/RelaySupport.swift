@@ -12,10 +12,27 @@ struct RelayOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow a plain-http relay on a network address (never do this outside a lab).")
     var insecureRelay = false
 
+    /// The same, as plain values.
+    var trust: RelayTrust { RelayTrust(caFile: relayCa, allowInsecure: insecureRelay) }
+
+    /// A client for `url`, checked ([API-3]); proxies come from `HTTPS_PROXY`.
+    func client(for url: String) throws -> RelayClient { try trust.client(for: url) }
+}
+
+/// What `--relay-ca` and `--insecure-relay` say, as plain values: code that also runs
+/// without ArgumentParser (``QuickCodeArguments``) cannot read an unparsed `RelayOptions`.
+struct RelayTrust: Equatable {
+    /// A PEM file of extra CA certificates to trust.
+    var caFile: String?
+    /// Whether a plain-http relay on a network address is allowed.
+    var allowInsecure = false
+
+    /// The endpoint `url` names, checked ([API-3]).
+    func endpoint(_ url: String) throws -> RelayEndpoint { try RelayEndpoint(url, allowInsecure: allowInsecure) }
+
     /// A client for `url`, checked ([API-3]); proxies come from `HTTPS_PROXY`.
     func client(for url: String) throws -> RelayClient {
-        let endpoint = try RelayEndpoint(url, allowInsecure: insecureRelay)
-        return try RelayClient(RelayClientConfiguration(endpoint: endpoint, caFile: relayCa))
+        try RelayClient(RelayClientConfiguration(endpoint: endpoint(url), caFile: caFile))
     }
 }
 

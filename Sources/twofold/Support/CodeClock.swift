@@ -21,14 +21,14 @@ enum CodeClock {
     }
 
     /// The Unix time, in seconds, for codes.
-    static func unixTime(at: Int64?, source explicit: TimeSource?, home: VaultHome, relayOptions: RelayOptions) throws -> Int64 {
+    static func unixTime(at: Int64?, source explicit: TimeSource?, home: VaultHome, relay trust: RelayTrust) throws -> Int64 {
         if let at { return at }
         switch try explicit ?? HomeConfig.load(home: home).timeSource ?? .system {
         case .system:
             warnIfOff(home: home)
             return floorSeconds(SystemClock.wallNowMs())
         case .relay:
-            return floorSeconds(try relayNowMs(home: home, relayOptions: relayOptions))
+            return floorSeconds(try relayNowMs(home: home, relay: trust))
         }
     }
 
@@ -42,13 +42,12 @@ enum CodeClock {
     }
 
     /// The relay's time now, Unix ms.
-    static func relayNowMs(home: VaultHome, relayOptions: RelayOptions) throws -> Int64 {
+    static func relayNowMs(home: VaultHome, relay trust: RelayTrust) throws -> Int64 {
         guard let state = try SyncStore.open(home: home).state() else {
             throw CLIError("--time-source relay needs a relay, but this vault is local: attach one with 'twofold relay set URL', or use --time-source system")
         }
         let relay = state.relayURL
-        var configuration = RelayClientConfiguration(
-            endpoint: try RelayEndpoint(relay, allowInsecure: relayOptions.insecureRelay), caFile: relayOptions.relayCa)
+        var configuration = RelayClientConfiguration(endpoint: try trust.endpoint(relay), caFile: trust.caFile)
         configuration.connectTimeout = relayTimeout
         configuration.requestTimeout = relayTimeout
         let client = try RelayClient(configuration)

@@ -17,7 +17,11 @@ struct UnlockOptions: ParsableArguments {
 
     /// Opens and unlocks the vault, asking for the passphrase only if it has one.
     func openVault(_ global: GlobalOptions) throws -> Vault {
-        let home = global.vaultHome
+        try Self.openVault(home: global.vaultHome, passphraseStdin: passphraseStdin)
+    }
+
+    /// The same from plain values (``QuickCodeArguments`` has no parsed options).
+    static func openVault(home: VaultHome, passphraseStdin: Bool) throws -> Vault {
         // While the daemon holds the key (twofold unlock), no passphrase is asked (Protocol/daemon.md).
         if let vault = DaemonClient.openVault(home: home) { return vault }
         return try Vault.open(home: home) {
