@@ -37,6 +37,8 @@ extension Vault {
     /// stays fast and small.
     public func find(_ query: String) throws(VaultError) -> TokenEntry {
         let needle = query.trimmingCharacters(in: .whitespaces).lowercased()
+        // Only a needle of 8+ hex digits can name an id: skip hex-encoding every id otherwise.
+        let mayBeID = needle.utf8.count >= 8 && needle.utf8.allSatisfy { $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }
         var candidates: [TokenEntry] = []
         var firstError: VaultError?
         try store.read { db in
@@ -45,8 +47,8 @@ extension Vault {
                 do {
                     let payload = try self.open(record)
                     let labels = try TokenPayload.decodeLabels(payload)
-                    let id = record.header.id.hex
-                    guard id == needle || (needle.count >= 8 && id.hasPrefix(needle)) || "\(labels.issuer):\(labels.account)".lowercased().contains(needle) else { return }
+                    let idMatches = mayBeID && record.header.id.hex.hasPrefix(needle)
+                    guard idMatches || LabelMatch.contains("\(labels.issuer):\(labels.account)".lowercased(), needle) else { return }
                     candidates.append(TokenEntry(id: record.header.id, version: record.header.version, token: try TokenPayload.decode(payload)))
                 } catch let error as VaultError {
                     firstError = firstError ?? error
