@@ -149,7 +149,11 @@ let package = Package(
             dependencies: [
                 "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol", "TwofoldSync", "TwofoldQR", "TwofoldDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // --static-swift-stdlib links with -export-dynamic, which puts all ~48,000 symbols in
+            // the dynamic table: 4.5 MB more resident memory per `twofold` call and a slower
+            // dladdr at start-up, for nothing a CLI uses (README, "Performance").
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
         .executableTarget(
             name: "twofold-vectors",
