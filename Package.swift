@@ -39,9 +39,12 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         // QR codes (TwofoldQR): zbar reads them, libqrencode draws them, libpng and libjpeg-turbo
-        // (its TurboJPEG API, which returns errors instead of longjmp) decode the images.
-        .systemLibrary(name: "CZbar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
-        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // (its TurboJPEG API, which returns errors instead of longjmp) decode the images. They
+        // are opened with dlopen on first use (CQRLibraries), not linked: zbar alone brings 13
+        // more libraries, which every `twofold` call would load. The headers come from the
+        // -dev packages. CPNG and CTurboJPEG link the real libraries for TwofoldQRTests, which
+        // encodes its test images with them.
+        .target(name: "CQRLibraries"),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
@@ -76,7 +79,7 @@ let package = Package(
         ),
 
         // QR codes in images (add --qr) and in the terminal (export --qr).
-        .target(name: "TwofoldQR", dependencies: ["CZbar", "CQRencode", "CPNG", "CTurboJPEG"]),
+        .target(name: "TwofoldQR", dependencies: ["CQRLibraries"]),
 
         // The relay server as a library: buildApplication(_:), routes, store, limits (Protocol/relay-api.md).
         .target(
@@ -194,7 +197,7 @@ let package = Package(
         .testTarget(name: "TwofoldProtocolTests", dependencies: ["TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]),
         .testTarget(name: "TwofoldVaultTests", dependencies: ["TwofoldVault", "TwofoldProtocol", "TwofoldOTP"]),
         .testTarget(name: "TwofoldImportTests", dependencies: ["TwofoldImport", "TwofoldOTP"]),
-        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR", "CPNG", "CTurboJPEG"]),
+        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR", "CQRLibraries", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "TwofoldCLITests", dependencies: ["twofold"]),
         .testTarget(name: "TwofoldSyncTests", dependencies: ["TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]),
         // Real twofold-relay and twofold processes on loopback, temporary homes.

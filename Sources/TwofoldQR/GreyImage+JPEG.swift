@@ -1,4 +1,4 @@
-import CTurboJPEG
+import CQRLibraries
 import Foundation
 
 extension GreyImage {
@@ -12,36 +12,37 @@ extension GreyImage {
     /// to make a tiny JPEG cost minutes of CPU. Warnings (a truncated file, say) still
     /// give an image: what was decoded may hold the code.
     static func decodeJPEG(_ data: Data, maxPixels: Int) throws(QRError) -> GreyImage {
-        guard let handle = tjInitDecompress() else {
+        let tj = try QRLibraries.turboJPEG()
+        guard let handle = tj.tjInitDecompress() else {
             throw .malformedImage(format: "JPEG", reason: "the decoder could not start")
         }
-        defer { tjDestroy(handle) }
+        defer { tj.tjDestroy(handle) }
         let outcome: Result<GreyImage, QRError> = data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let base = bytes.baseAddress else { return .failure(.unsupportedImage) }
             var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-            guard tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) == 0 else {
-                return .failure(.malformedImage(format: "JPEG", reason: errorText(handle)))
+            guard tj.tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) == 0 else {
+                return .failure(.malformedImage(format: "JPEG", reason: errorText(handle, tj)))
             }
             if let problem = sizeProblem(width: Int(width), height: Int(height), limit: maxPixels) {
                 return .failure(problem)
             }
             var pixels = [UInt8](repeating: 255, count: Int(width) * Int(height))
             let status = pixels.withUnsafeMutableBufferPointer { out in
-                tjDecompress2(
+                tj.tjDecompress2(
                     handle, base, UInt(bytes.count), out.baseAddress, width, 0, height,
                     Int32(TJPF_GRAY.rawValue), TJFLAG_LIMITSCANS)
             }
-            if status != 0 && tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) {
-                return .failure(.malformedImage(format: "JPEG", reason: errorText(handle)))
+            if status != 0 && tj.tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) {
+                return .failure(.malformedImage(format: "JPEG", reason: errorText(handle, tj)))
             }
             return .success(GreyImage(width: Int(width), height: Int(height), pixels: pixels))
         }
         return try outcome.get()
     }
 
-    private static func errorText(_ handle: tjhandle) -> String {
-        guard let text = tjGetErrorStr2(handle) else { return "unknown error" }
+    private static func errorText(_ handle: tjhandle, _ tj: twofold_turbojpeg) -> String {
+        guard let text = tj.tjGetErrorStr2(handle) else { return "unknown error" }
         return String(cString: text)
     }
 }

@@ -1,4 +1,4 @@
-import CPNG
+import CQRLibraries
 import Foundation
 
 extension GreyImage {
@@ -9,12 +9,13 @@ extension GreyImage {
     /// return value (the classic API longjmps, which Swift cannot survive). Transparent
     /// pixels are put on white, as a screenshot viewer shows them.
     static func decodePNG(_ data: Data, maxPixels: Int) throws(QRError) -> GreyImage {
+        let png = try QRLibraries.png()
         let outcome: Result<GreyImage, QRError> = data.withUnsafeBytes { raw in
             var image = png_image()
             image.version = png_uint_32(PNG_IMAGE_VERSION)
-            defer { png_image_free(&image) }
+            defer { png.png_image_free(&image) }
             // libpng keeps pointing into `raw` until finish_read: both happen in this closure.
-            guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+            guard png.png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
                 return .failure(.malformedImage(format: "PNG", reason: message(of: image)))
             }
             let width = Int(image.width), height = Int(image.height)
@@ -25,7 +26,7 @@ extension GreyImage {
             var pixels = [UInt8](repeating: 255, count: width * height)
             var white = png_color(red: 255, green: 255, blue: 255)
             let finished = pixels.withUnsafeMutableBytes { out in
-                png_image_finish_read(&image, &white, out.baseAddress, png_int_32(width), nil)
+                png.png_image_finish_read(&image, &white, out.baseAddress, png_int_32(width), nil)
             }
             guard finished != 0 else {
                 return .failure(.malformedImage(format: "PNG", reason: message(of: image)))

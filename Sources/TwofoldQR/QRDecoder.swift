@@ -1,4 +1,4 @@
-import CZbar
+import CQRLibraries
 import Foundation
 
 /// Reads the QR codes in a PNG or JPEG image (a screenshot of an "add account" page, a
@@ -28,42 +28,43 @@ public enum QRDecoder {
         } else {
             throw .unsupportedImage
         }
-        var texts = scan(image)
+        let zbar = try QRLibraries.zbar()
+        var texts = scan(image, zbar)
         if texts.isEmpty {
             var negative = image
             for i in negative.pixels.indices { negative.pixels[i] = ~negative.pixels[i] }
-            texts = scan(negative)
+            texts = scan(negative, zbar)
         }
         guard !texts.isEmpty else { throw .noCode }
         return texts
     }
 
     /// Runs zbar's QR reader (every other symbology off) over the pixels.
-    static func scan(_ image: GreyImage) -> [String] {
-        guard let scanner = zbar_image_scanner_create() else { return [] }
-        defer { zbar_image_scanner_destroy(scanner) }
-        zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0)
-        zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1)
+    static func scan(_ image: GreyImage, _ z: twofold_zbar) -> [String] {
+        guard let scanner = z.zbar_image_scanner_create() else { return [] }
+        defer { z.zbar_image_scanner_destroy(scanner) }
+        z.zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0)
+        z.zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1)
         // Keep the bytes as they are: zbar otherwise guesses a character set and converts.
-        zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1)
-        guard let zimage = zbar_image_create() else { return [] }
-        defer { zbar_image_destroy(zimage) }
-        zbar_image_set_format(zimage, fourcc("Y800"))
-        zbar_image_set_size(zimage, UInt32(image.width), UInt32(image.height))
+        z.zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1)
+        guard let zimage = z.zbar_image_create() else { return [] }
+        defer { z.zbar_image_destroy(zimage) }
+        z.zbar_image_set_format(zimage, fourcc("Y800"))
+        z.zbar_image_set_size(zimage, UInt32(image.width), UInt32(image.height))
         var texts: [String] = []
         image.pixels.withUnsafeBytes { raw in
             // No cleanup handler: zbar only borrows the pixels while this closure runs.
-            zbar_image_set_data(zimage, raw.baseAddress, UInt(raw.count), nil)
-            defer { zbar_image_set_data(zimage, nil, 0, nil) }
-            guard zbar_scan_image(scanner, zimage) > 0 else { return }
-            var symbol = zbar_image_first_symbol(zimage)
+            z.zbar_image_set_data(zimage, raw.baseAddress, UInt(raw.count), nil)
+            defer { z.zbar_image_set_data(zimage, nil, 0, nil) }
+            guard z.zbar_scan_image(scanner, zimage) > 0 else { return }
+            var symbol = z.zbar_image_first_symbol(zimage)
             while let current = symbol {
-                if zbar_symbol_get_type(current) == ZBAR_QRCODE, let bytes = zbar_symbol_get_data(current) {
-                    let length = Int(zbar_symbol_get_data_length(current))
+                if z.zbar_symbol_get_type(current) == ZBAR_QRCODE, let bytes = z.zbar_symbol_get_data(current) {
+                    let length = Int(z.zbar_symbol_get_data_length(current))
                     let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
                     texts.append(String(decoding: buffer, as: UTF8.self))
                 }
-                symbol = zbar_symbol_next(current)
+                symbol = z.zbar_symbol_next(current)
             }
         }
         return texts

@@ -18,6 +18,8 @@ public enum QRError: Error, Sendable, Equatable, CustomStringConvertible {
     case textTooLong(bytes: Int)
     /// libqrencode failed for another reason (out of memory).
     case encodingFailed(reason: String)
+    /// A QR code library could not be opened (they are loaded on first use, not linked).
+    case libraryMissing(library: String, package: String, reason: String)
 
     /// One line: what is wrong and what to do.
     public var description: String {
@@ -36,6 +38,8 @@ public enum QRError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(bytes) bytes do not fit in one QR code: export to a file instead"
         case .encodingFailed(let reason):
             return "the QR code could not be made (\(reason))"
+        case .libraryMissing(let library, let package, let reason):
+            return "QR codes need \(library), which cannot be loaded (\(reason)): install it with 'sudo apt install \(package)'"
         }
     }
 }

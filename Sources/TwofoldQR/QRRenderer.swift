@@ -1,4 +1,4 @@
-import CQRencode
+import CQRLibraries
 import Foundation
 
 /// Draws QR codes for a terminal with libqrencode, so that a phone app can scan an
@@ -15,11 +15,12 @@ public enum QRRenderer {
     /// level M (15 %), the smallest version that holds the text.
     public static func modules(_ text: String) throws(QRError) -> [[Bool]] {
         guard !text.utf8.contains(0) else { throw .encodingFailed(reason: "the text contains a NUL character") }
-        guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
+        let qrencode = try QRLibraries.qrencode()
+        guard let code = qrencode.QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
             if errno == ERANGE { throw .textTooLong(bytes: text.utf8.count) }
             throw .encodingFailed(reason: "libqrencode error \(errno)")
         }
-        defer { QRcode_free(code) }
+        defer { qrencode.QRcode_free(code) }
         let width = Int(code.pointee.width)
         let data = code.pointee.data!
         // Bit 0 of each byte is the module's colour; the other bits are libqrencode's notes.

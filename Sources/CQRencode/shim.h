@@ -1,2 +1,0 @@
-// Imports libqrencode (Debian libqrencode-dev) into Swift: TwofoldQR makes QR codes to show in a terminal.
-#include <qrencode.h>
