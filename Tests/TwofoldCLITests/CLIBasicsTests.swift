@@ -91,6 +91,15 @@ struct CLIBasicsTests {
         // No terminal and no --passphrase-stdin: a clear error, not a hang.
         let noTTY = try cli.run(["list"])
         #expect(noTTY.status == 1 && noTTY.stderr.hasPrefix("twofold: ") && noTTY.stderr.contains("--passphrase-stdin"))
+        // `passphrase set-recovery` opens a passphrase vault with the first line. It once built
+        // its unlock options by hand, and reading one unparsed ended the process with
+        // ArgumentParser's "Can't read a value" banner; on a local vault it must get as far as
+        // saying that a relay is needed.
+        let recovery = try cli.run(["passphrase", "set-recovery", "--passphrase-stdin", "--ops-limit", "3", "--memory-mib", "256"],
+                                   input: "second pass\nan account passphrase of five words\n")
+        #expect(recovery.status == 1, "\(recovery.stderr)")
+        #expect(recovery.stderr.hasPrefix("twofold: ") && recovery.stderr.split(separator: "\n").count == 1, "\(recovery.stderr)")
+        #expect(recovery.stderr.contains("relay"), "\(recovery.stderr)")
     }
 
     @Test func helpAndCompletionWork() throws {

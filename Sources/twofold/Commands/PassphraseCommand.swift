@@ -44,8 +44,9 @@ struct PassphraseCommand: ParsableCommand {
         var memoryMib: UInt64?
 
         func run() throws {
-            let unlock = UnlockOptions(passphraseStdin: passphraseStdin)
-            let box = SendableVault(vault: try unlock.openVault(global))
+            // Not UnlockOptions(passphraseStdin:): a parsable type built by hand holds
+            // definitions, not values, and reading one ends the process.
+            let box = SendableVault(vault: try UnlockOptions.openVault(home: global.vaultHome, passphraseStdin: passphraseStdin))
             let change: RotationChange.Passphrase
             if remove {
                 change = .remove
