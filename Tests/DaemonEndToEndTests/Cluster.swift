@@ -75,6 +75,15 @@ final class Cluster: @unchecked Sendable {
         accountID = status?["account_id"] as? String ?? ""
     }
 
+    /// The usual start of a test: a relay, an account created on `first` (no passphrase),
+    /// the `others` restored from its recovery key, and a daemon on each.
+    func startSyncingDevices(_ first: String, _ others: String...) throws {
+        try startRelay()
+        try createAccount(first)
+        for name in others { try restore(name) }
+        for name in [first] + others { try startDaemon(name) }
+    }
+
     /// Another device restored from the recovery key.
     func restore(_ name: String) throws {
         let words = try String(contentsOf: root.appendingPathComponent("recovery.txt"), encoding: .utf8)

@@ -21,11 +21,7 @@ struct FaultInjectionTests {
             let rounds = FaultRun.rounds(default: 30)
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
             let ledger = Ledger()
             let hotpSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
             let hotp = try ledger.add(cluster, "a", issuer: "Bank", account: "hotp", secret: hotpSecret, hotp: true)
@@ -294,11 +290,7 @@ struct FaultInjectionTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
             let ledger = Ledger()
             _ = try ledger.add(cluster, "a", issuer: "Before", account: "a")
             _ = try ledger.add(cluster, "b", issuer: "Before", account: "b")

@@ -10,11 +10,7 @@ struct HOTPTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
             let id = try cluster.add("a", issuer: "Bank", account: "hotp", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", hotp: true)
             try cluster.waitUntil("the HOTP token reaches B") { try cluster.tokens("b")[id] != nil }
 

@@ -9,11 +9,7 @@ struct PropagationTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
 
             let fromA = try cluster.add("a", issuer: "GitHub", account: "alice")
             try cluster.waitUntil("A's add reaches B") { try cluster.tokens("b")[fromA] != nil }

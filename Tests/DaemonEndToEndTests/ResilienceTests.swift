@@ -9,11 +9,7 @@ struct ResilienceTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
             let shared = try cluster.add("a", issuer: "Shared", account: "one")
             let doomed = try cluster.add("a", issuer: "Doomed", account: "two")
             try cluster.waitForConvergence("a", "b")
@@ -42,11 +38,7 @@ struct ResilienceTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
 
             var expected: Set<String> = []
             var generator = SystemRandomNumberGenerator()

@@ -10,13 +10,7 @@ struct RotationFollowingTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.restore("c")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
-            try cluster.startDaemon("c")
+            try cluster.startSyncingDevices("a", "b", "c")
             let before = try cluster.add("a", issuer: "GitHub", account: "alice")
             try cluster.waitUntil("A's add reaches B and C") {
                 try cluster.tokens("b")[before] != nil && cluster.tokens("c")[before] != nil

@@ -9,11 +9,7 @@ struct SnapshotTests {
         try await offPool {
             let cluster = try Cluster()
             defer { cluster.tearDown() }
-            try cluster.startRelay()
-            try cluster.createAccount("a")
-            try cluster.restore("b")
-            try cluster.startDaemon("a")
-            try cluster.startDaemon("b")
+            try cluster.startSyncingDevices("a", "b")
             let kept = try cluster.add("a", issuer: "Kept", account: "k")
             let lost = try cluster.add("a", issuer: "Lost", account: "l")
             let hotp = try cluster.add("a", issuer: "Counter", account: "c", hotp: true)
