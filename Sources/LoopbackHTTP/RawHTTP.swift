@@ -27,16 +27,31 @@ public final class RawHTTP {
 
     /// Sends one request (`Connection: close`).
     public func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil) throws {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        guard Self.sendAll(Self.requestBytes(method, path, body: body, token: token, keepAlive: false), to: fd) else {
+            throw RawHTTPError("send failed")
+        }
+    }
+
+    /// One request to 127.0.0.1, head and body: a bearer `token` and a JSON `body` when given,
+    /// and `Connection: close` unless `keepAlive`.
+    public static func requestBytes(_ method: String, _ path: String, body: String?, token: String?, keepAlive: Bool) -> [UInt8] {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
-        let bytes = Array((head + "\r\n" + (body ?? "")).utf8)
+        return Array((head + "\r\n" + (body ?? "")).utf8)
+    }
+
+    /// Writes all of `bytes` to the socket `fd` (no SIGPIPE); false when a send fails, with
+    /// `errno` saying why.
+    public static func sendAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw RawHTTPError("send failed") }
+            guard n > 0 else { return false }
             sent += n
         }
+        return true
     }
 
     /// Reads until the peer closes (or the timeout); what arrived.

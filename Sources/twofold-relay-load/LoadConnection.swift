@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 
 /// One keep-alive HTTP/1.1 connection to the relay on 127.0.0.1, made from a loopback source
 /// address of its own, for the `devices` load (`DeviceLoad`).
@@ -50,15 +51,8 @@ final class LoadConnection {
 
     /// Sends one request (keep-alive), head and body in one write.
     func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil) throws {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        if let token { head += "Authorization: Bearer \(token)\r\n" }
-        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
-        let bytes = Array((head + "\r\n" + (body ?? "")).utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw LoadFailure("send failed: \(String(cString: strerror(errno)))", kind: "send failed") }
-            sent += n
+        guard RawHTTP.sendAll(RawHTTP.requestBytes(method, path, body: body, token: token, keepAlive: true), to: fd) else {
+            throw LoadFailure("send failed: \(String(cString: strerror(errno)))", kind: "send failed")
         }
     }
 

@@ -109,14 +109,17 @@ final class SimulatedDevice: @unchecked Sendable {
             }
             for seq in takeEvents() { cursor = max(cursor, seq) }
         } catch let failure as LoadFailure {
-            tally.error("stream: \(failure.kind)")
-            tally.streamDropped = true
-            stream = nil
+            dropStream(failure.kind)
         } catch {
-            tally.error("stream: \(error)")
-            tally.streamDropped = true
-            stream = nil
+            dropStream("\(error)")
         }
+    }
+
+    /// The push stream failed: counted once as an error of `kind`, and not read again.
+    private func dropStream(_ kind: String) {
+        tally.error("stream: \(kind)")
+        tally.streamDropped = true
+        stream = nil
     }
 
     // MARK: The run (measured)
@@ -173,13 +176,9 @@ final class SimulatedDevice: @unchecked Sendable {
                 streamText += String(decoding: chunk, as: UTF8.self)
             }
         } catch let failure as LoadFailure {
-            tally.error("stream: \(failure.kind == "connection closed" ? "dropped" : failure.kind)")
-            tally.streamDropped = true
-            stream = nil
+            dropStream(failure.kind == "connection closed" ? "dropped" : failure.kind)
         } catch {
-            tally.error("stream: \(error)")
-            tally.streamDropped = true
-            stream = nil
+            dropStream("\(error)")
         }
         var announced = false
         for seq in takeEvents() {
