@@ -8,8 +8,9 @@ enum Main {
     static func main() {
         // Everything this process creates is private to the user (DESIGN.md, "Local at rest").
         umask(0o077)
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            if let code = QuickCodeArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+            if let code = QuickCodeArguments.parse(arguments) {
                 // The fast path for `code` (its type says why); anything else goes to ArgumentParser.
                 try code.run()
             } else {
@@ -17,7 +18,7 @@ enum Main {
                 try command.run()
             }
             // The daemon, if one runs, syncs what this command may have changed (< 1 ms otherwise).
-            DaemonClient.nudge(arguments: Array(CommandLine.arguments.dropFirst()))
+            DaemonClient.nudge(arguments: arguments)
         } catch let error as CLIError {
             fail(error.message, status: error.status)
         } catch let error as any UserFacingError {
