@@ -134,6 +134,11 @@ enum RecordVectors: VectorFamily {
         let withPayload = F.seal([0x01], tomb, key: F.vaultKey1, nonceLabel: "records/tomb-payload")
 
         let unknownField = TokenPayload.encode(Fixtures.totp) + [11, 0, 1, 0]
+        // The Steam fixture with its algorithm field (tag 5, length 1) set to SHA-512.
+        var steamSHA512 = TokenPayload.encode(Fixtures.steam)
+        let algorithmField: [UInt8] = [5, 0, 1, 1]
+        let at = (0...(steamSHA512.count - 4)).first { Array(steamSHA512[$0..<$0 + 4]) == algorithmField }!
+        steamSHA512[at + 3] = 3
         var v2 = TokenPayload.encode(Fixtures.totp)
         v2[0] = 0x02
         let counterTrailing = CounterPayload(token: hotpID, next: 12).encoded() + [0]
@@ -146,6 +151,10 @@ enum RecordVectors: VectorFamily {
             vector("token-unknown-field", "payload failure", "a token payload with field 11 appended",
                    record: F.seal(unknownField, tokenHeader, key: F.vaultKey1, nonceLabel: "records/unknown-field"),
                    payload: unknownField),
+            vector("token-steam-sha512", "payload failure",
+                   "a Steam token payload whose algorithm field says SHA-512: Steam is SHA-1 only",
+                   record: F.seal(steamSHA512, tokenHeader, key: F.vaultKey1, nonceLabel: "records/steam-sha512"),
+                   payload: steamSHA512),
             vector("token-version-2", "unsupported version", "a token payload whose format byte is 0x02",
                    record: F.seal(v2, tokenHeader, key: F.vaultKey1, nonceLabel: "records/token-v2"), payload: v2),
             vector("counter-trailing", "payload failure", "a counter payload with one trailing byte",

@@ -43,4 +43,31 @@ import TwofoldOTP
                 + "05000101060001060700040000001e0a0004776f726b0a0004636f6465")!
         #expect(throws: ProtocolError.self) { try TokenPayload.decode(bytes) }
     }
+
+    /// The `payload` target's round-trip property again (CI, stop 13): a Steam payload whose
+    /// algorithm field said SHA-256 or SHA-512 decoded, because the token model forces Steam
+    /// to SHA-1, and encoded back with SHA-1: two encodings of one token [CRY-6]. Such a
+    /// payload is now refused (Protocol/crypto.md, "Token payload";
+    /// Protocol/vectors/records/token-steam-sha512).
+    @Test(arguments: [UInt8(2), 3])
+    func steamWithAnotherAlgorithmIsRefused(algorithm: UInt8) throws {
+        let steam = OTPToken(kind: .steam, secret: Array(1...20), issuer: "Steam", account: "alice_gamer")
+        let canonical = TokenPayload.encode(steam)
+        #expect(try TokenPayload.decode(canonical) == steam)
+        let field: [UInt8] = [5, 0, 1, 1]
+        let at = try #require((0...(canonical.count - 4)).first { Array(canonical[$0..<$0 + 4]) == field })
+        var bytes = canonical
+        bytes[at + 3] = algorithm
+        #expect(throws: ProtocolError.self) { try TokenPayload.decode(bytes) }
+        // Labels alone do not look at the algorithm; the record opener decodes in full.
+        let labels = try TokenPayload.decodeLabels(bytes)
+        #expect(labels.issuer == "Steam" && labels.account == "alice_gamer")
+    }
+
+    /// TOTP and HOTP tokens keep every algorithm.
+    @Test(arguments: [OTPAlgorithm.sha1, .sha256, .sha512], [OTPKind.totp, .hotp])
+    func otherKindsKeepTheirAlgorithm(algorithm: OTPAlgorithm, kind: OTPKind) throws {
+        let token = OTPToken(kind: kind, secret: Array(1...20), issuer: "Example", algorithm: algorithm)
+        #expect(try TokenPayload.decode(TokenPayload.encode(token)) == token)
+    }
 }

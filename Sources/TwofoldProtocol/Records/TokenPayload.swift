@@ -116,6 +116,12 @@ public enum TokenPayload {
         guard let alg = v.algorithm, alg.count == 1, let algorithm = algorithm(alg.first!) else {
             throw .malformed(what: "token payload", reason: "missing or unknown algorithm")
         }
+        // Steam codes are HMAC-SHA-1 only, and the token model forces that, so any other
+        // algorithm byte would decode to a token that encodes differently: a second
+        // encoding [CRY-6] (found by the `payload` fuzz target).
+        guard kind != .steam || algorithm == .sha1 else {
+            throw .malformed(what: "token payload", reason: "a Steam token's algorithm must be SHA-1")
+        }
         guard let digits = v.digits, digits.count == 1 else {
             throw .malformed(what: "token payload", reason: "missing digits")
         }
