@@ -23,10 +23,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return RelayError.unavailable().makeResponse()
         } catch {
             if let refusal = RelayError.storeFailure(error) {
-                context.logger.error("store full", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                context.logger.error("the store refused a write for lack of resources",
+                                     metadata: ["error": "\(RelayError.logDescription(error))", "path": "\(request.uri.path)"])
                 return refusal.makeResponse()
             }
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            context.logger.error("request failed", metadata: ["error": "\(RelayError.logDescription(error))", "path": "\(request.uri.path)"])
             return RelayError.internalError.makeResponse()
         }
     }
