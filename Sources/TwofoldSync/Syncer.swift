@@ -79,14 +79,19 @@ public struct Syncer: Sendable {
     private func round(keyring: VaultKeyring?) async throws(SyncError) -> SyncReport {
         let state: SyncState
         let signingKey: Ed25519KeyPair
+        var startSeq: UInt64
         do {
             state = try store.requireState()
             signingKey = try store.signingKey()
+            startSeq = state.lastSeq
+            // Copies a locked pull merged unopened that do not open now are fetched again
+            // from where the relay holds them (Protocol/sync.md, "Applying a pull", step 7).
+            if let keyring, let refetch = try store.refetchPoint(keyring: keyring) { startSeq = min(startSeq, refetch) }
         } catch {
             throw SyncError.from(error)
         }
         var engine = SyncEngine(limits: limits)
-        var action = engine.handle(.start(lastSeq: state.lastSeq))
+        var action = engine.handle(.start(lastSeq: startSeq))
         var startedAt = state
         var restarts = 0
         while true {

@@ -44,6 +44,7 @@ enum VaultMigrations {
         registerSync(&migrator)
         registerLinking(&migrator)
         registerRotation(&migrator)
+        registerUnverified(&migrator)
         return migrator
     }
 }

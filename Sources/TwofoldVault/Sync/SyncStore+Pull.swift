@@ -14,7 +14,10 @@ extension SyncStore {
     ///    `checkMembership` ([DEV-4]); a record that fails is never applied;
     /// 4. each pulled record replaces the local copy when it wins the merge rule
     ///    (`Merge.wins`); a local change that wins stays in the outbox;
-    /// 5. the clock observes every pulled version; `last_seq` and the head move forward.
+    /// 5. the clock observes every pulled version; `last_seq` and the head move forward;
+    /// 7. locked, every copy merged is noted as unverified; unlocked, an unverified copy
+    ///    that does not open is replaced by the pulled copy of the same version
+    ///    (``refetchPoint(keyring:)`` makes the relay serve it again).
     ///
     /// Throws `ProtocolError` for a refused head or record, ``SyncRefusal`` for a device
     /// that cannot go on, ``VaultError`` for storage failures. Nothing is written then.
@@ -64,12 +67,16 @@ extension SyncStore {
             var outcome = PullOutcome(updated: 0, keptLocal: 0, authenticated: keyring != nil)
             var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
             for pulled in latest.values.sorted(by: { $0.seq < $1.seq }) {
-                let local = try VaultStore.fetchRecord(id: pulled.record.header.id, account: account, db)
-                if let local, !Merge.wins(pulled.record, over: local) {
+                let id = pulled.record.header.id
+                let local = try VaultStore.fetchRecord(id: id, account: account, db)
+                if let local, !Merge.wins(pulled.record, over: local),
+                   !(try repairs(local, with: pulled.record, keyring: keyring, db)) {
                     if local != pulled.record { outcome.keptLocal += 1 }
                 } else {
                     try VaultStore.upsert(pulled.record, db)
                     outcome.updated += 1
+                    // 7. Locked, the copy was merged unopened: the next unlocked sync opens it.
+                    if keyring == nil { try Self.markUnverified(id, db) } else { try Self.forgetUnverified(id, db) }
                 }
                 try VaultStore.upsertRelay(pulled.record.header, seq: pulled.seq, db)
                 clock.observe(pulled.record.header.version.hlc)
@@ -79,6 +86,15 @@ extension SyncStore {
             if let roster { try VaultStore.replaceSigners(roster.signingKeys, db) }
             return outcome
         }
+    }
+
+    /// Step 7: a copy merged while locked that does not open is replaced by the relay's
+    /// copy of the same version once that one opens (it was authenticated in step 3), so
+    /// a copy the relay damaged is repaired when the relay serves the good one again.
+    private func repairs(_ local: SealedRecord, with pulled: SealedRecord, keyring: VaultKeyring?, _ db: Database) throws -> Bool {
+        guard let keyring, local.header == pulled.header, local.sealed != pulled.sealed,
+              keyring.key(local.header.epoch) != nil, try Self.isUnverified(local.header.id, db) else { return false }
+        return (try? keyring.open(local)) == nil
     }
 
     /// The roster the pull leaves: the pulled copy if one came, else the local copy.
