@@ -1,3 +1,4 @@
+import TwofoldCrypto
 import Testing
 import TwofoldOTP
 import TwofoldProtocol
@@ -53,6 +54,37 @@ struct ConvergenceTests {
         #expect(try devices.tokens(devices.homeA) == expected)
         #expect(try devices.tokens(devices.homeB) == expected)
         #expect(try Set(a.syncStore.localHeaders()) == Set(b.syncStore.localHeaders()))
+    }
+
+    /// [SYN-21]: A and B each add a device to the roster while offline, B later, so B's edit
+    /// would win the merge rule and drop A's addition. The relay's new copy replaces B's
+    /// unpushed edit instead; B's flow makes its change again from that copy, and both new
+    /// devices stay (two devices approving links at once: `LinkApproval.complete`).
+    @Test func concurrentRosterEditsLoseNeitherAddition() async throws {
+        let devices = try await TwoDevices()
+        let a = try devices.vault(devices.homeA)
+        let b = try devices.vault(devices.homeB)
+        func newDevice(_ name: String) -> Roster.Device {
+            Roster.Device(id: .random(), signingKey: Ed25519KeyPair.generate().publicKey,
+                          boxKey: X25519KeyPair.generate().publicKey, addedMilliseconds: 1, name: name)
+        }
+        let n1 = newDevice("n1"), n2 = newDevice("n2")
+        try a.addToRoster(n1)
+        try await Task.sleep(for: .milliseconds(5))  // B's edit is the later one
+        try b.addToRoster(n2)
+        let edits = try [a, b].map { try #require($0.syncStore.outboxBatch(limit: 10, maxBytes: 1 << 20).writes.first { $0.record.header.kind == .roster }?.record) }
+        #expect(Merge.wins(edits[1], over: edits[0]), "B's edit must be the one the merge rule keeps")
+
+        try await devices.sync(devices.homeA)  // A's edit reaches the relay first
+        try await devices.sync(devices.homeB)  // B pulls it: its own edit, made from the old copy, is replaced
+        #expect(try b.roster()?.device(n1.id) != nil, "A's addition was lost")
+        #expect(try b.roster()?.device(n2.id) == nil)
+        #expect(try b.addToRoster(n2))  // B's flow adds again, from the relay's copy
+        try await devices.sync(devices.homeB)
+        try await devices.sync(devices.homeA)
+        let everyone = Set([a.device, b.device, n1.id, n2.id])
+        #expect(try Set(a.roster()?.devices.map(\.id) ?? []) == everyone)
+        #expect(try Set(b.roster()?.devices.map(\.id) ?? []) == everyone)
     }
 
     @Test func hotpCountersNeverGoBackOnceSynced() async throws {

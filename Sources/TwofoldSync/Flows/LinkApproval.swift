@@ -103,7 +103,8 @@ public enum LinkApproval {
         syncer.follower = VaultEpochFollower(vault: vault, session: session)
         let offset: @Sendable () async -> Int64? = { await client.traffic.clockOffsetMilliseconds }
         // Step 7: the latest roster first, then N added and pushed. Another device may write
-        // the roster at the same moment; the merge keeps the later version, so check and retry.
+        // the roster at the same moment; its copy then replaces this edit ([SYN-21]), so
+        // check and add again from it.
         try await syncer.run(clockOffset: offset)
         var entry: Roster.Device?
         for _ in 0..<3 {
@@ -153,7 +154,11 @@ public enum LinkApproval {
         var syncer = Syncer(store: vault.syncStore, transport: RecordsAPI(session: session), keyring: vault.keyring)
         syncer.follower = VaultEpochFollower(vault: vault, session: session)
         try await syncer.run()
-        if try vault.removeFromRoster(pending.device.id) { try await syncer.run() }
+        // As in step 7: a concurrent roster write replaces this edit ([SYN-21]); remove again.
+        for _ in 0..<3 {
+            guard try vault.removeFromRoster(pending.device.id) else { break }
+            try await syncer.run()
+        }
         try vault.clearPendingLink()
         return .expired(device: pending.device.id, name: pending.device.name)
     }

@@ -91,9 +91,20 @@ public enum Restore {
             else {
                 throw SyncError.rejected("the account's roster was not written with this \(kind == .passphrase ? "passphrase" : "recovery key"): the relay answered with a vault of its own; nothing was restored")
             }
-            try vault.joinRoster(name: deviceName)
-            syncer.checkMembership = true
-            try await syncer.run(clockOffset: { await client.traffic.clockOffsetMilliseconds })
+            // Step 6: join the roster from the relay's current copy. Another device may write
+            // the roster at the same moment; its copy then replaces this edit ([SYN-21]),
+            // so join again from it, a few times at most.
+            let offset: @Sendable () async -> Int64? = { await client.traffic.clockOffsetMilliseconds }
+            var joined = false
+            for _ in 0..<3 {
+                if try vault.roster()?.device(device) == nil { try vault.joinRoster(name: deviceName) }
+                try await syncer.run(clockOffset: offset)
+                if try vault.roster()?.device(device) != nil {
+                    joined = true
+                    break
+                }
+            }
+            guard joined else { throw SyncError.conflictsPersist(attempts: 3) }
             try await RecoveryAPI(client: client).putGrants(
                 session: session, epoch: claim.epoch, grants: [device: try vault.sealGrant(to: box.publicKey)])
             let listing = try vault.tokens()

@@ -13,7 +13,8 @@ extension SyncStore {
     ///    records must be their writer's own, and the roster must list this device when
     ///    `checkMembership` ([DEV-4]); a record that fails is never applied;
     /// 4. each pulled record replaces the local copy when it wins the merge rule
-    ///    (`Merge.wins`); a local change that wins stays in the outbox;
+    ///    (`Merge.wins`); a local change that wins stays in the outbox, except a roster
+    ///    edit made from a relay copy that has since changed ([SYN-21]);
     /// 5. the clock observes every pulled version; `last_seq` and the head move forward;
     /// 7. locked, every copy merged is noted as unverified; unlocked, an unverified copy
     ///    that does not open is replaced by the pulled copy of the same version
@@ -46,7 +47,8 @@ extension SyncStore {
                 latest[pulled.record.header.id] = pulled
             }
             // [SYN-8]: the mirror refuses a copy older than the one it holds (a replay).
-            var mirror = RelayMirror(account: account, records: Array(try VaultStore.fetchRelayHeaders(account: account, db).values.map(\.header)))
+            let relayBefore = try VaultStore.fetchRelayHeaders(account: account, db)
+            var mirror = RelayMirror(account: account, records: Array(relayBefore.values.map(\.header)))
             for pulled in latest.values.sorted(by: { $0.seq < $1.seq }) { try mirror.apply(pulled.record.header) }
 
             // 2–3. Who may sign heads: the roster (opened when unlocked), else the cached signers.
@@ -70,7 +72,8 @@ extension SyncStore {
                 let id = pulled.record.header.id
                 let local = try VaultStore.fetchRecord(id: id, account: account, db)
                 if let local, !Merge.wins(pulled.record, over: local),
-                   !(try repairs(local, with: pulled.record, keyring: keyring, db)) {
+                   !(try repairs(local, with: pulled.record, keyring: keyring, db)),
+                   !Self.supersedesRosterEdit(pulled.record, local: local, relayBefore: relayBefore[id]?.header) {
                     if local != pulled.record { outcome.keptLocal += 1 }
                 } else {
                     try VaultStore.upsert(pulled.record, db)
@@ -95,6 +98,17 @@ extension SyncStore {
         guard let keyring, local.header == pulled.header, local.sealed != pulled.sealed,
               keyring.key(local.header.epoch) != nil, try Self.isUnverified(local.header.id, db) else { return false }
         return (try? keyring.open(local)) == nil
+    }
+
+    /// [SYN-21]: the roster changes only by compare-and-swap from the relay's copy. A new
+    /// relay copy of the roster (another than the one mirrored) replaces a local roster edit
+    /// that has not been pushed, even one the merge rule would keep: that edit was made
+    /// from a copy that is no longer current, so keeping it would drop the other device's
+    /// change (two devices linking at once would lose one of the new devices). The flow
+    /// that made the edit finds its change missing and makes it again from the new copy
+    /// (`LinkApproval`, `Restore`).
+    static func supersedesRosterEdit(_ pulled: SealedRecord, local: SealedRecord, relayBefore: RecordHeader?) -> Bool {
+        pulled.header.kind == .roster && local.header != relayBefore && pulled.header != relayBefore
     }
 
     /// The roster the pull leaves: the pulled copy if one came, else the local copy.
