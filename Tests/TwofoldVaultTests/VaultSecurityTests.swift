@@ -31,6 +31,60 @@ struct VaultSecurityTests {
         #expect(try Vault.open(home: tmp.home) { "now with a passphrase" }.tokens().entries.count == 1)
     }
 
+    /// [CRY-14]: the key file is created with mode 0600, in a home only its owner can enter,
+    /// whatever the umask; so is the store beside it.
+    @Test func theKeyFileAndTheStoreAreTheOwnersOnly() throws {
+        let tmp = TemporaryHome()
+        let old = umask(0)  // the most permissive umask: the modes must not come from it
+        defer { umask(old) }
+        _ = try Vault.create(home: tmp.home, passphrase: nil)
+        func mode(_ path: String) throws -> mode_t {
+            var st = stat()
+            try #require(stat(path, &st) == 0, "\(path)")
+            return st.st_mode & 0o777
+        }
+        #expect(try mode(tmp.home.keyFilePath) == 0o600)
+        #expect(try mode(tmp.home.databasePath) == 0o600)
+        #expect(try mode(tmp.home.path) == 0o700)
+    }
+
+    /// [CRY-16]: a change of local passphrase re-wraps the vault key of every epoch in one
+    /// transaction. A failure halfway (the second key's write refused by a trigger, as a
+    /// full disk or a crash would) leaves every old wrapping, so the old passphrase still
+    /// opens every epoch and the new one opens nothing.
+    @Test func aPassphraseChangeReWrapsEveryEpochAllOrNothing() throws {
+        let tmp = TemporaryHome()
+        let vault = try VaultRotationTests.syncedVault(tmp)
+        let grant = try Grant.seal(vaultKey: SecureBytes.random(count: 32), account: vault.account, epoch: 2,
+                                   to: try vault.deviceBoxKeyPair().publicKey)
+        #expect(try vault.adoptEpoch(2, grant: grant))
+        try vault.add(VaultTokenTests.token("Epoch2", "alice"))
+        try vault.changePassphrase(to: "first")
+        let first = try Vault.open(home: tmp.home) { "first" }
+        #expect(first.hasKey(epoch: 1) && first.hasKey(epoch: 2))
+        #expect(try first.tokens().entries.count == 3 && first.tokens().damaged.isEmpty)
+
+        let queue = try DatabaseQueue(path: tmp.home.databasePath)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE injected_writes (n INTEGER NOT NULL);
+                INSERT INTO injected_writes VALUES (0);
+                CREATE TRIGGER injected_failure BEFORE INSERT ON vault_keys BEGIN
+                    UPDATE injected_writes SET n = n + 1;
+                    SELECT RAISE(ABORT, 'injected: the second key cannot be written') WHERE (SELECT n FROM injected_writes) >= 2;
+                END;
+                """)
+        }
+        #expect(throws: VaultError.self) { try first.changePassphrase(to: "second") }
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT n FROM injected_writes") } == 0)  // rolled back whole
+        try queue.write { db in try db.execute(sql: "DROP TRIGGER injected_failure; DROP TABLE injected_writes") }
+        try queue.close()
+        #expect(throws: VaultError.wrongPassphrase) { try Vault.open(home: tmp.home) { "second" } }
+        let again = try Vault.open(home: tmp.home) { "first" }
+        #expect(again.hasKey(epoch: 1) && again.hasKey(epoch: 2))
+        #expect(try again.tokens().entries.count == 3 && again.tokens().damaged.isEmpty)
+    }
+
     @Test func missingOrForeignKeyFileIsRefused() throws {
         let tmp = TemporaryHome()
         _ = try Vault.create(home: tmp.home, passphrase: nil)
