@@ -87,6 +87,45 @@ struct ConvergenceTests {
         #expect(try Set(b.roster()?.devices.map(\.id) ?? []) == everyone)
     }
 
+    /// [DEV-3]: a head signed by a device outside the roster is refused before anything is
+    /// applied: unlocked as an unknown signer; locked (no roster to open) as needing the
+    /// vault unlocked, since the cached signers do not know it.
+    @Test func aHeadSignedOutsideTheRosterIsRefused() async throws {
+        let devices = try await TwoDevices()
+        let b = try devices.vault(devices.homeB)
+        let relay = await devices.relay.snapshot()
+        let stranger = DeviceID.random()
+        let forged = Head(account: b.account, counter: (relay.head?.head.counter ?? 0) + 1, epoch: 1,
+                          records: relay.records.values.map(\.record.header), signer: stranger)
+            .signed(with: Ed25519KeyPair.generate())
+        let pull = PulledSet(records: [], latestSeq: relay.seq, epoch: 1, head: forged)
+        let before = try b.syncStore.state()
+        #expect(throws: ProtocolError.unknownSigner(stranger)) { try b.syncStore.applyPull(pull, keyring: b.keyring) }
+        #expect(throws: SyncRefusal.self) { try b.syncStore.applyPull(pull, keyring: nil) }
+        #expect(try b.syncStore.state() == before)
+    }
+
+    /// [DEV-4]: a device that finds itself absent from the roster after a sync stops
+    /// writing to the relay and says so; what it wrote locally stays in its vault.
+    @Test func aDeviceRemovedFromTheRosterStopsWriting() async throws {
+        let devices = try await TwoDevices()
+        let a = try devices.vault(devices.homeA)
+        let b = try devices.vault(devices.homeB)
+        #expect(try a.removeFromRoster(b.device))
+        try await devices.sync(devices.homeA)
+        try b.add(TwoDevices.totp("WrittenAfterRemoval", 9))
+        let seq = await devices.relay.seq
+        for _ in 0..<2 {
+            await #expect {
+                try await devices.sync(devices.homeB)
+            } throws: { error in
+                "\(error)".contains("this device was removed from its account: nothing more is written")
+            }
+        }
+        #expect(await devices.relay.seq == seq, "the removed device wrote to the relay")
+        #expect(try devices.tokens(devices.homeB).contains("WrittenAfterRemoval:me:"))
+    }
+
     @Test func hotpCountersNeverGoBackOnceSynced() async throws {
         let devices = try await TwoDevices()
         let a = try devices.vault(devices.homeA)

@@ -52,11 +52,23 @@ extension SyncStore {
             for pulled in latest.values.sorted(by: { $0.seq < $1.seq }) { try mirror.apply(pulled.record.header) }
 
             // 2–3. Who may sign heads: the roster (opened when unlocked), else the cached signers.
+            // The head covers the relay's set, so its signer is checked against the relay's
+            // roster: the pulled copy, else the local copy when it is the relay's. A local
+            // roster edit not yet pushed is not the relay's roster (a device it removes may
+            // have signed the head): then the signers cached from the relay's roster count
+            // too, and the cache is kept as it is.
             var signers = try VaultStore.fetchSigners(db)
             var roster: Roster?
+            let rosterID = Roster.recordID(account: account)
+            var rosterIsRelays = true
             if let keyring {
                 roster = try openRoster(latest: latest, keyring: keyring, db)
-                if let roster { signers = roster.signingKeys }
+                if latest[rosterID] == nil, let local = try VaultStore.fetchRecord(id: rosterID, account: account, db) {
+                    rosterIsRelays = local.header == relayBefore[rosterID]?.header
+                }
+                if let roster {
+                    if rosterIsRelays { signers = roster.signingKeys } else { signers.merge(roster.signingKeys) { cached, _ in cached } }
+                }
             }
             signers[device] = ownKey
             try verifyHead(pull, set: mirror.headers, signers: signers, seen: state.head, locked: keyring == nil)
@@ -86,7 +98,7 @@ extension SyncStore {
             }
             try VaultStore.updateClock(clock.last, db)
             try VaultStore.advance(lastSeq: pull.latestSeq, head: pull.head, db)
-            if let roster { try VaultStore.replaceSigners(roster.signingKeys, db) }
+            if let roster, rosterIsRelays { try VaultStore.replaceSigners(roster.signingKeys, db) }
             return outcome
         }
     }
