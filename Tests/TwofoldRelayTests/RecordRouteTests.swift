@@ -85,6 +85,34 @@ import TwofoldProtocol
         }
     }
 
+    /// [SYN-6]: a write's version must be newer than the version it replaces; an older or
+    /// equal one is refused before the store is asked, and nothing of its batch lands.
+    @Test(arguments: Mode.allCases)
+    func aWriteMustBeNewerThanTheCopyItReplaces(_ mode: Mode) async throws {
+        try await RelayHarness().run(mode) { client in
+            let account = try await client.createAccount()
+            let id = RecordID.random(), other = RecordID.random()
+            let v2 = version(2 << 16, account.device.id)
+            #expect(try await client.push(account, writes: [write(id, version: v2, expected: nil)], counter: 1, expected: nil).status == 200)
+            let higherDevice = try DeviceID(bytes: [UInt8](repeating: 0xff, count: 16))
+            let lowerDevice = try DeviceID(bytes: [UInt8](repeating: 0x00, count: 16))
+            for stale in [version(1 << 16, account.device.id), v2, version(2 << 16, lowerDevice)] {
+                let refused = try await client.push(account, writes: [write(other, version: version(3 << 16, account.device.id), expected: nil),
+                                                                     write(id, version: stale, expected: v2)],
+                                                    counter: 2, expected: 1)
+                #expect(refused.code == "malformed_request", "\(stale): \(refused.text)")
+                #expect((refused.json["error"]?["message"]?.string ?? "").contains("is not newer than the version it replaces"))
+            }
+            let page = try await client.get("/v1/records?after=0", token: account.token)
+            #expect(page["records"]?.array?.count == 1 && page["latest_seq"] == .int(1))
+            // Newer by the hlc, or by the device id at an equal hlc: accepted.
+            let sameTime = version(2 << 16, higherDevice)
+            #expect(try await client.push(account, writes: [write(id, version: sameTime, expected: v2)], counter: 2, expected: 1).status == 200)
+            let later = version(5 << 16, account.device.id)
+            #expect(try await client.push(account, writes: [write(id, version: later, expected: sameTime)], counter: 3, expected: 2).status == 200)
+        }
+    }
+
     @Test(arguments: Mode.allCases)
     func batchAndQuotaLimits(_ mode: Mode) async throws {
         try await RelayHarness {

@@ -48,6 +48,33 @@ import TwofoldProtocol
         #expect(wins == 1)  // [API-8]
     }
 
+    /// [SYN-4]: the relay never purges a tombstone: not when it is written, not by the
+    /// periodic purge of expired state however late it runs, not when later writes come.
+    @Test(arguments: StoreFactory.allCases)
+    func tombstonesAreNeverPurged(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try await factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let doomed = RecordID.random()
+        let live = rec(doomed, 1 << 16, device, expected: nil)
+        _ = try await store.push(account: account, device: device, writes: [live],
+                                 head: HeadWrite(counter: 1, head: [1], expectedCounter: nil), quotas: quotas, nowMs: 1)
+        var tombstone = rec(doomed, 2 << 16, device, expected: live.version)
+        tombstone.deleted = true
+        _ = try await store.push(account: account, device: device, writes: [tombstone],
+                                 head: HeadWrite(counter: 2, head: [2], expectedCounter: 1), quotas: quotas, nowMs: 2)
+        let nows: [Int64] = [3, 86_400_000 * 400, 86_400_000 * 365 * 50]
+        for (i, now) in nows.enumerated() {
+            try await store.purgeExpired(nowMs: now)
+            _ = try await store.push(account: account, device: device, writes: [rec(.random(), UInt64(3 + i) << 16, device, expected: nil)],
+                                     head: HeadWrite(counter: Int64(3 + i), head: [3], expectedCounter: Int64(2 + i)), quotas: quotas, nowMs: now)
+        }
+        let page = try await store.pull(account: account, after: 0, limit: 100)
+        let kept = try #require(page.records.first { $0.recordID == doomed })
+        #expect(kept.deleted && kept.version == tombstone.version && kept.sealed == tombstone.sealed)
+        #expect(page.records.count == 4)
+    }
+
     @Test(arguments: StoreFactory.allCases)
     func aBatchIsAllOrNothing(_ factory: StoreFactory) async throws {
         let (store, cleanup) = try await factory.make()

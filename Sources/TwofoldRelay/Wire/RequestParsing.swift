@@ -52,10 +52,19 @@ enum RequestParsing {
     static func recordWrite(_ value: JSONValue, path: String) throws(RelayError) -> RecordWrite {
         let r = try JSONObjectReader(value, path: path, allowed: ["record_id", "kind", "version", "epoch", "deleted", "sealed", "expected_version"])
         guard r.has("expected_version") else { throw .malformed("field '\(path).expected_version' is required (null for a new record)") }
-        return RecordWrite(recordID: try r.id("record_id"), kind: try r.int("kind", in: 1...3), version: try r.version("version"),
-                           epoch: try r.int("epoch", in: 1...WireFormat.maxEpoch), deleted: try r.bool("deleted"),
-                           sealed: try sealedRecord(r, "sealed"),
-                           expectedVersion: r.isNull("expected_version") ? nil : try r.version("expected_version"))
+        let write = RecordWrite(recordID: try r.id("record_id"), kind: try r.int("kind", in: 1...3), version: try r.version("version"),
+                                epoch: try r.int("epoch", in: 1...WireFormat.maxEpoch), deleted: try r.bool("deleted"),
+                                sealed: try sealedRecord(r, "sealed"),
+                                expectedVersion: r.isNull("expected_version") ? nil : try r.version("expected_version"))
+        // [SYN-6]: a copy's stamp exceeds the stamp of the copy it replaces. The push only
+        // lands when the stored version is `expected_version` (compare-and-swap), so checking
+        // against it here checks against the stored copy. Versions are fixed-width lowercase
+        // hex, so their text order is the order of (hlc, device id); an equal version is
+        // refused too (only a rotation re-seals a copy at its version, [API-22]).
+        if let expected = write.expectedVersion, !(expected.utf8.lexicographicallyPrecedes(write.version.utf8)) {
+            throw .malformed("field '\(path).version' (\(write.version)) is not newer than the version it replaces (\(expected)): a write must carry a newer version (Protocol/sync.md, \"Pushing\")")
+        }
+        return write
     }
 
     /// `device_id`-keyed duplicates are refused: each record appears once per batch.

@@ -7,7 +7,8 @@ public struct StoredRecord: Sendable, Equatable {
     public var recordID: RecordID
     /// 1 token, 2 HOTP counter, 3 roster.
     public var kind: Int64
-    /// `<hlc hex>.<device id>`, compared only for equality by the relay.
+    /// `<hlc hex>.<device id>`: the store compares it for equality (compare-and-swap);
+    /// request parsing has already refused a write not newer than its expected version.
     public var version: String
     /// The key epoch it is sealed under.
     public var epoch: Int64
