@@ -47,7 +47,9 @@ import TwofoldProtocol
                 #expect(r.status == 401)
                 #expect(r.code == "recovery_failed")
             }
-            #expect(unknown.json["error"]?["message"] == badSignature.json["error"]?["message"])
+            // [DEV-12]: one answer, word for word, whichever it was.
+            #expect(unknown.json["error"] == badSignature.json["error"])
+            #expect(unknown.json["error"] == wrongAccount.json["error"])
         }
     }
 
