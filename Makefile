@@ -24,6 +24,7 @@ test: deps
 	scripts/postgres-test-cluster run -- $(SWIFT) test --skip-build
 	scripts/check-vectors
 	scripts/check-openapi
+	scripts/check-units
 	scripts/fuzz
 	scripts/schemathesis
 	scripts/sanitize thread
