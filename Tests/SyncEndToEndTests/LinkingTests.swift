@@ -80,6 +80,49 @@ struct LinkingTests {
         #expect(again.stderr.contains("link_not_found") && again.stderr.contains("10 minutes"), "\(again.stderr)")
     }
 
+    /// [SYN-21] with real processes: A and B approve a new device each at the same moment,
+    /// so both write the roster from the same copy. Whichever push lands second finds its
+    /// roster edit replaced by the relay's new copy and adds its device again from it;
+    /// both new devices end up in every device's roster, and all four sync.
+    @Test func twoDevicesApprovingAtOnceKeepBothNewDevices() throws {
+        let lab = try Lab()
+        let (a, b, _, _) = try lab.pair()
+        #expect(try a.run(["add", "--issuer", "GitHub", "--account", "alice", "--secret", "JBSWY3DPEHPK3PXP"]).status == 0)
+        #expect(try a.run(["sync"]).status == 0)
+        #expect(try b.run(["sync"]).status == 0)
+        let n1 = lab.device("n1"), n2 = lab.device("n2")
+        let link1 = try LinkProcess(n1, ["link", "--relay", lab.relay.url, "--no-passphrase", "--device-name", "phone"])
+        let link2 = try LinkProcess(n2, ["link", "--relay", lab.relay.url, "--no-passphrase", "--device-name", "tablet"])
+        let code1 = try #require(link1.waitForCode(), "no code: \(link1.output)")
+        let code2 = try #require(link2.waitForCode(), "no code: \(link2.output)")
+
+        let approvals = [(a, code1, "phone"), (b, code2, "tablet")]
+        let results = ResultBox(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let (device, code, name) = approvals[i]
+            results.set(i, try? device.run(["approve", code, "--name", name]))
+        }
+        for (i, result) in results.values.enumerated() {
+            #expect(result?.status == 0, "approval \(i): \(result?.stderr ?? "did not run")")
+        }
+        #expect(link1.wait().status == 0)
+        #expect(link2.wait().status == 0)
+
+        let everyone = [a, b, n1, n2]
+        for device in everyone + everyone {
+            let synced = try device.run(["sync"])
+            #expect(synced.status == 0, "\(device.home.lastPathComponent): \(synced.stderr)")
+        }
+        for device in everyone {
+            let listed = try device.run(["devices", "--json"])
+            let names = ((try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? [])
+                .compactMap { $0["name"] as? String }
+            #expect(names.contains("phone") && names.contains("tablet") && names.count == 4,
+                    "\(device.home.lastPathComponent) lists \(names)")
+            #expect(try device.tokens() == ["GitHub:alice:"])
+        }
+    }
+
     @Test func aMistypedCodeIsRefusedAndTheRightOneStillWorks() throws {
         let lab = try Lab()
         let a = try Self.accountWithTokens(lab)
@@ -429,4 +472,13 @@ final class LinkProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
+}
+
+/// Results written from concurrent work, read once it is done.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Device.Result?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ result: Device.Result?) { lock.lock(); results[i] = result; lock.unlock() }
+    var values: [Device.Result?] { lock.lock(); defer { lock.unlock() }; return results }
 }
