@@ -23,10 +23,10 @@ struct ForwardCompatibilityTests {
         let lab = try Lab()
         let proxy = try ClockSkewProxy(upstreamPort: lab.relay.port, skewMs: 0)
         defer { proxy.stop() }
-        let rewritten = Counter()
+        let rewritten = Shared<Int>()
         proxy.rewrite(responses: { _, _, body in
             guard let json = try? JSONSerialization.jsonObject(with: Data(body)), json is [String: Any] else { return nil }
-            rewritten.increment()
+            rewritten.update { ($0 ?? 0) + 1 }
             return (try? JSONSerialization.data(withJSONObject: Self.withUnknownMembers(json))).map { Array($0) }
         })
 
@@ -56,14 +56,6 @@ struct ForwardCompatibilityTests {
             #expect(devices.status == 0 && devices.stderr.isEmpty, "\(devices.stderr)")
             #expect(try device.json(["status", "--json"])["last_error"] is NSNull)
         }
-        #expect(rewritten.value >= 10, "the proxy rewrote only \(rewritten.value) responses")
+        #expect((rewritten.value ?? 0) >= 10, "the proxy rewrote only \(rewritten.value ?? 0) responses")
     }
-}
-
-/// A thread-safe count.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

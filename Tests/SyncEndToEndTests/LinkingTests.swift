@@ -97,12 +97,12 @@ struct LinkingTests {
         let code2 = try #require(link2.waitForCode(), "no code: \(link2.output)")
 
         let approvals = [(a, code1, "phone"), (b, code2, "tablet")]
-        let results = ResultBox(count: 2)
+        let results = [Shared<Device.Result>(), Shared<Device.Result>()]
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let (device, code, name) = approvals[i]
-            results.set(i, try? device.run(["approve", code, "--name", name]))
+            results[i].value = try? device.run(["approve", code, "--name", name])
         }
-        for (i, result) in results.values.enumerated() {
+        for (i, result) in results.map(\.value).enumerated() {
             #expect(result?.status == 0, "approval \(i): \(result?.stderr ?? "did not run")")
         }
         #expect(link1.wait().status == 0)
@@ -396,6 +396,14 @@ final class Shared<T: Sendable>: @unchecked Sendable {
         get { lock.lock(); defer { lock.unlock() }; return stored }
         set { lock.lock(); stored = newValue; lock.unlock() }
     }
+
+    /// Replaces the value with `change(value)` under the lock (a read-modify-write no other
+    /// thread can interleave with).
+    func update(_ change: (T?) -> T) {
+        lock.lock()
+        stored = change(stored)
+        lock.unlock()
+    }
 }
 
 /// `twofold link`, running in the background: its output as it comes, the code it shows.
@@ -472,13 +480,4 @@ final class LinkProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
-}
-
-/// Results written from concurrent work, read once it is done.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Device.Result?]
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ result: Device.Result?) { lock.lock(); results[i] = result; lock.unlock() }
-    var values: [Device.Result?] { lock.lock(); defer { lock.unlock() }; return results }
 }

@@ -18,7 +18,7 @@ struct CLIClipboardTests {
             cat > "\(clip)"
             """
         let tool = bin.appendingPathComponent("xclip").path
-        FileManager.default.createFile(atPath: tool, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
+        try #require(FileManager.default.createFile(atPath: tool, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]))
 
         try cli.run(["init", "--no-passphrase"])
         try cli.run(["add", "--issuer", "A", "--account", "b", "--secret", "JBSWY3DPEHPK3PXP", "--period", "2"])

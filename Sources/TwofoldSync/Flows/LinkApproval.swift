@@ -102,19 +102,14 @@ public enum LinkApproval {
         var syncer = Syncer(store: vault.syncStore, transport: RecordsAPI(session: session), keyring: vault.keyring)
         syncer.follower = VaultEpochFollower(vault: vault, session: session)
         let offset: @Sendable () async -> Int64? = { await client.traffic.clockOffsetMilliseconds }
-        // Step 7: the latest roster first, then N added and pushed. Another device may write
-        // the roster at the same moment; its copy then replaces this edit ([SYN-21]), so
-        // check and add again from it.
+        // Step 7: the latest roster first, then N added and pushed (again from the relay's
+        // new copy if another device wrote the roster meanwhile, [SYN-21]).
         try await syncer.run(clockOffset: offset)
-        var entry: Roster.Device?
-        for _ in 0..<3 {
-            try vault.addToRoster(pending.device)
-            try await syncer.run(clockOffset: offset)
-            entry = try vault.roster()?.device(pending.device.id)
-            if entry != nil { break }
-        }
+        try await syncer.changeRoster(clockOffset: offset, change: { try vault.addToRoster(pending.device) },
+                                      isDone: { try vault.roster()?.device(pending.device.id) != nil })
         // [DEV-2]: the grant goes to the X25519 key the roster lists, nothing else.
-        guard let entry, entry.signingKey == pending.device.signingKey, entry.boxKey == pending.device.boxKey else {
+        guard let entry = try vault.roster()?.device(pending.device.id),
+              entry.signingKey == pending.device.signingKey, entry.boxKey == pending.device.boxKey else {
             throw SyncError.conflictsPersist(attempts: 3)
         }
         let own = try vault.syncStore.devicePublicKeys()
@@ -154,11 +149,8 @@ public enum LinkApproval {
         var syncer = Syncer(store: vault.syncStore, transport: RecordsAPI(session: session), keyring: vault.keyring)
         syncer.follower = VaultEpochFollower(vault: vault, session: session)
         try await syncer.run()
-        // As in step 7: a concurrent roster write replaces this edit ([SYN-21]); remove again.
-        for _ in 0..<3 {
-            guard try vault.removeFromRoster(pending.device.id) else { break }
-            try await syncer.run()
-        }
+        try await syncer.changeRoster(change: { try vault.removeFromRoster(pending.device.id) },
+                                      isDone: { try vault.roster()?.device(pending.device.id) == nil })
         try vault.clearPendingLink()
         return .expired(device: pending.device.id, name: pending.device.name)
     }

@@ -91,20 +91,12 @@ public enum Restore {
             else {
                 throw SyncError.rejected("the account's roster was not written with this \(kind == .passphrase ? "passphrase" : "recovery key"): the relay answered with a vault of its own; nothing was restored")
             }
-            // Step 6: join the roster from the relay's current copy. Another device may write
-            // the roster at the same moment; its copy then replaces this edit ([SYN-21]),
-            // so join again from it, a few times at most.
-            let offset: @Sendable () async -> Int64? = { await client.traffic.clockOffsetMilliseconds }
-            var joined = false
-            for _ in 0..<3 {
-                if try vault.roster()?.device(device) == nil { try vault.joinRoster(name: deviceName) }
-                try await syncer.run(clockOffset: offset)
-                if try vault.roster()?.device(device) != nil {
-                    joined = true
-                    break
-                }
-            }
-            guard joined else { throw SyncError.conflictsPersist(attempts: 3) }
+            // Step 6: join the roster (again from the relay's new copy if another device
+            // wrote the roster meanwhile, [SYN-21]).
+            try await syncer.changeRoster(
+                clockOffset: { await client.traffic.clockOffsetMilliseconds },
+                change: { if try vault.roster()?.device(device) == nil { try vault.joinRoster(name: deviceName) } },
+                isDone: { try vault.roster()?.device(device) != nil })
             try await RecoveryAPI(client: client).putGrants(
                 session: session, epoch: claim.epoch, grants: [device: try vault.sealGrant(to: box.publicKey)])
             let listing = try vault.tokens()
