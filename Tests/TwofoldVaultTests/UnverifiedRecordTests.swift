@@ -1,3 +1,4 @@
+import GRDB
 import Testing
 import TwofoldCrypto
 import TwofoldOTP
@@ -81,5 +82,12 @@ import TwofoldProtocol
         let expected = Merge.wins(resealed, over: first) ? resealed : first
         #expect(outcome.updated == (expected == resealed ? 1 : 0))
         #expect(try store.transaction(write: false) { try VaultStore.fetchRecord(id: first.header.id, account: vault.account, $0) } == expected)
+    }
+}
+
+extension SyncStore {
+    /// How many copies a locked pull merged that no round with `VK` has opened yet.
+    func unverifiedCount() throws -> Int {
+        try transaction(write: false) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unverified_records") ?? 0 }
     }
 }

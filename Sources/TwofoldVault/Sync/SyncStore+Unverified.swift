@@ -40,11 +40,6 @@ extension SyncStore {
         }
     }
 
-    /// How many copies a locked pull merged that no round with `VK` has opened yet.
-    func unverifiedCount() throws -> Int {
-        try transaction(write: false) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unverified_records") ?? 0 }
-    }
-
     /// Whether `id` was merged by a locked pull and not opened since.
     static func isUnverified(_ id: RecordID, _ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM unverified_records WHERE id = ?)", arguments: [Data(id.bytes)]) ?? false
