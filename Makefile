@@ -25,6 +25,7 @@ test: deps
 	scripts/check-vectors
 	scripts/check-openapi
 	scripts/check-units
+	scripts/check-units-systemd
 	scripts/fuzz
 	scripts/schemathesis
 	scripts/sanitize thread

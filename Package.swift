@@ -111,10 +111,12 @@ let package = Package(
         // The daemon's services: sync loop, push stream, control socket, key keeper, snapshots
         // (Protocol/daemon.md). CDaemonSupport wraps prctl(2), which Swift cannot call (variadic).
         .systemLibrary(name: "CDaemonSupport", path: "Sources/CDaemonSupport"),
+        // sd_notify(3) spoken directly (READY, WATCHDOG, STATUS), for twofoldd and twofold-relay.
+        .target(name: "SystemdNotify"),
         .target(
             name: "TwofoldDaemon",
             dependencies: [
-                "TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "CDaemonSupport",
+                "TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "CDaemonSupport", "SystemdNotify",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -133,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "twofold-relay",
             dependencies: [
-                "TwofoldRelay",
+                "TwofoldRelay", "SystemdNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -212,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TwofoldDaemonTests",
-            dependencies: ["TwofoldDaemon", "TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]
+            dependencies: ["TwofoldDaemon", "SystemdNotify", "TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]
         ),
         // Real twofold-relay, twofoldd and twofold processes on loopback, temporary homes.
         .testTarget(name: "DaemonEndToEndTests", dependencies: ["twofold", "twofoldd", "twofold-relay", "TwofoldProtocol"]),

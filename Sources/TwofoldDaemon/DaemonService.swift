@@ -1,4 +1,5 @@
 import Foundation
+import SystemdNotify
 import Logging
 import ServiceLifecycle
 import TwofoldSync

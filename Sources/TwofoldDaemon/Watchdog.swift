@@ -1,4 +1,5 @@
 import ServiceLifecycle
+import SystemdNotify
 
 /// Pings systemd's watchdog (`WATCHDOG=1`) at half its interval, but only after the
 /// ``SyncLoop`` actor has answered: a daemon whose loop is stuck stops pinging and

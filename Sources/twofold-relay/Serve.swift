@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SystemdNotify
 import TwofoldRelay
 
 /// `twofold-relay serve`: runs the relay until SIGTERM or SIGINT, then shuts down
@@ -32,7 +33,12 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "twofold-relay")
         logger.logLevel = configuration.logLevel
         do {
-            try await runRelay(configuration, logger: logger)
+            // Under systemd (Type=notify) the unit becomes active only once the port is bound,
+            // so `systemctl start` returns when the relay answers (README, "Running a relay").
+            let notifier = SystemdNotifier()
+            try await runRelay(configuration, logger: logger) { host, port in
+                notifier.ready(status: "serving on \(host):\(port)")
+            }
         } catch let error as PostgresStoreError {
             throw fail(error.description)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SystemdNotify
 import TwofoldVault
 @testable import TwofoldDaemon
 

@@ -60,7 +60,10 @@ public func buildApplication(_ configuration: RelayConfiguration, store: any Rel
 
 /// Builds the relay and runs it until SIGTERM or SIGINT, then shuts down gracefully:
 /// the listener closes, in-flight requests finish and push streams end cleanly.
-public func runRelay(_ configuration: RelayConfiguration, logger: Logger) async throws {
+/// `onServerRunning` is called once the listener is bound (the executable tells systemd
+/// `READY=1` there: `Type=notify` in systemd/twofold-relay.service).
+public func runRelay(_ configuration: RelayConfiguration, logger: Logger,
+                     onServerRunning: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
     // Swift concurrency's jobs run on NIO's event loops (the relay's own process only, once,
     // before the server starts), so a request is not passed back and forth between the loop
     // that reads its socket and the concurrency pool's threads: +15-30 % requests per second
@@ -68,6 +71,7 @@ public func runRelay(_ configuration: RelayConfiguration, logger: Logger) async 
     // runs on GRDB's own dispatch queues.
     let installed = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     logger.debug("event loops run Swift concurrency", metadata: ["installed": "\(installed)"])
-    let app = try await buildApplication(configuration, logger: logger)
+    let store = try await openRelayStore(configuration, logger: logger)
+    let app = try await buildApplication(configuration, store: store, logger: logger, onServerRunning: onServerRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }
