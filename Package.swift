@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries (Debian packages, found with pkg-config).
@@ -89,7 +90,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "twofold",
             dependencies: [
-                "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol", "TwofoldSync", "TwofoldQR", "TwofoldDaemon",
+                "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol", "TwofoldCrypto", "TwofoldSync", "TwofoldQR", "TwofoldDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // --static-swift-stdlib links with -export-dynamic, which puts all ~48,000 symbols in
@@ -184,7 +190,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "twofold-fuzz-relay",
-            dependencies: ["TwofoldRelay", "TwofoldProtocol", "FuzzHarness"],
+            dependencies: ["TwofoldRelay", "FuzzHarness"],
             path: "Sources/twofold-fuzz-relay"
         ),
         .executableTarget(
