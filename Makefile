@@ -19,8 +19,10 @@ demo: deps
 	$(SWIFT) build --product twofold-relay
 	scripts/demo
 
+# The plain build refuses an import of a module the target does not declare in Package.swift
+# (a target that compiles only because another one happens to pull the module in).
 test: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	scripts/postgres-test-cluster run -- $(SWIFT) test --skip-build
 	scripts/check-vectors
 	scripts/check-openapi
