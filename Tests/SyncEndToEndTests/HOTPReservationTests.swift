@@ -11,25 +11,29 @@ struct HOTPReservationTests {
         #expect(try a.run(["add", "--issuer", "VPN", "--account", "me", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
                            "--type", "hotp", "--counter", "0"]).status == 0)
         for device in [a, b] { #expect(try device.run(["sync"]).status == 0) }
-        let lock = NSLock()
-        var printed: [String] = []
-        var failures: [String] = []
+        final class Results: @unchecked Sendable {  // guarded by `lock`
+            let lock = NSLock()
+            var printed: [String] = []
+            var failures: [String] = []
+        }
+        let results = Results()
         let rounds = 12
         for _ in 0..<rounds {
             DispatchQueue.concurrentPerform(iterations: 2) { i in
                 let result = Result { try [a, b][i].run(["code", "VPN"]) }
-                lock.withLock {
+                results.lock.withLock {
                     switch result {
                     case .success(let out) where out.status == 0:
-                        printed.append(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-                        if out.stderr.contains("could not be reached") { failures.append("offline warning: \(out.stderr)") }
-                    case .success(let out): failures.append(out.stderr)
-                    case .failure(let error): failures.append("\(error)")
+                        results.printed.append(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+                        if out.stderr.contains("could not be reached") { results.failures.append("offline warning: \(out.stderr)") }
+                    case .success(let out): results.failures.append(out.stderr)
+                    case .failure(let error): results.failures.append("\(error)")
                     }
                 }
             }
         }
-        #expect(failures.isEmpty, "\(failures)")
+        let printed = results.printed
+        #expect(results.failures.isEmpty, "\(results.failures)")
         #expect(printed.count == 2 * rounds)
         #expect(Set(printed).count == printed.count, "a code was printed twice: \(printed)")
     }
