@@ -16,12 +16,27 @@ public struct SnapshotRetention: Sendable, Equatable {
     public var weekly: Int
     /// Month buckets kept.
     public var monthly: Int
+    /// Snapshots taken by hand kept (the newest), apart from the schedule's buckets: a
+    /// snapshot taken by hand never replaces a scheduled one, nor the other way round.
+    public var manual: Int
 
     /// A policy.
-    public init(daily: Int = 7, weekly: Int = 4, monthly: Int = 12) {
+    public init(daily: Int = 7, weekly: Int = 4, monthly: Int = 12, manual: Int = 10) {
         self.daily = max(0, daily)
         self.weekly = max(0, weekly)
         self.monthly = max(0, monthly)
+        self.manual = max(0, manual)
+    }
+
+    /// The indices of the snapshots to keep, scheduled and by hand apart: the scheduled
+    /// ones by ``keep(created:)``, the newest `manual` of those taken by hand.
+    public func keep(created: [UInt64], manual isManual: [Bool]) -> Set<Int> {
+        precondition(created.count == isManual.count, "one flag per snapshot")
+        let scheduled = created.indices.filter { !isManual[$0] }
+        var kept = Set(keep(created: scheduled.map { created[$0] }).map { scheduled[$0] })
+        let byHand = created.indices.filter { isManual[$0] }.sorted { created[$0] > created[$1] }
+        kept.formUnion(byHand.prefix(manual))
+        return kept
     }
 
     /// Parses `D,W,M` (as `--retention 7,4,12`).

@@ -54,16 +54,16 @@ public actor SnapshotScheduler {
 
     /// Takes a snapshot now, uploads it, then applies retention. Throws when locked, not
     /// attached, or the relay refuses.
-    public func takeNow() async throws -> (info: SnapshotsAPI.Info, deleted: Int) {
+    public func takeNow(manual: Bool = true) async throws -> (info: SnapshotsAPI.Info, deleted: Int) {
         guard let session = try await loop.currentSession() else { throw SyncError.refused(.notAttached) }
-        let id = SnapshotID.random()
+        let id = manual ? SnapshotID.randomManual() : SnapshotID.random()
         let created = SyncLoop.nowMilliseconds()
         guard let sealed = try await keys.withVault(touch: false, { try $0.sealSnapshot(id: id, createdMilliseconds: created) }) else {
             throw DaemonError.refused(code: "locked", message: "the vault is locked: run 'twofold unlock' first")
         }
         let api = SnapshotsAPI(session: session)
         let info = try await api.upload(sealed)
-        newestKnown = max(newestKnown ?? 0, created)
+        if !manual { newestKnown = max(newestKnown ?? 0, created) }
         status.lastMilliseconds = newestKnown
         status.lastError = nil
         // [SYN-18]: only now that the replacement is stored may older ones go.
@@ -74,7 +74,7 @@ public actor SnapshotScheduler {
 
     private func prune(_ api: SnapshotsAPI) async throws -> Int {
         let all = try await api.list()
-        let keep = configuration.retention.keep(created: all.map(\.createdMilliseconds))
+        let keep = configuration.retention.keep(created: all.map(\.createdMilliseconds), manual: all.map(\.id.isManual))
         var deleted = 0
         for (index, info) in all.enumerated() where !keep.contains(index) {
             try await api.delete(info.id)
@@ -100,14 +100,27 @@ public actor SnapshotScheduler {
             guard let session = try await loop.currentSession() else { return }
             if !listed {
                 let all = try await SnapshotsAPI(session: session).list()
-                newestKnown = all.map(\.createdMilliseconds).max()
+                // Only scheduled snapshots set the schedule: one taken by hand does not
+                // stand in for the daily one.
+                newestKnown = all.filter { !$0.id.isManual }.map(\.createdMilliseconds).max()
                 listed = true
+                // A retention policy that would delete snapshots says so first, at start,
+                // a whole interval before the next scheduled snapshot applies it.
+                let r = configuration.retention
+                let keep = r.keep(created: all.map(\.createdMilliseconds), manual: all.map(\.id.isManual))
+                if keep.count < all.count {
+                    logger.warning("the snapshot retention will delete snapshots", metadata: [
+                        "retention": "\(r.daily),\(r.weekly),\(r.monthly), \(r.manual) by hand",
+                        "to_delete": "\(all.count - keep.count)", "of": "\(all.count)",
+                        "when": "after the next scheduled snapshot is stored",
+                    ])
+                }
             }
             let due = (newestKnown ?? 0) + intervalMs
             status.lastMilliseconds = newestKnown
             status.nextMilliseconds = due
             guard SyncLoop.nowMilliseconds() >= due, await !keys.isLocked else { return }
-            _ = try await takeNow()
+            _ = try await takeNow(manual: false)
             status.nextMilliseconds = (newestKnown ?? 0) + intervalMs
         } catch {
             status.lastError = String(describing: error)

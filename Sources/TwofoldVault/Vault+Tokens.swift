@@ -121,6 +121,7 @@ extension Vault {
             change(&entry.token)
             do { try entry.token.validate() } catch { throw VaultError.invalidToken(String(describing: error)) }
             let record = try self.seal(payload: TokenPayload.encode(entry.token), id: id, kind: .token, deleted: false, clock: &clock, db)
+            try VaultStore.keepMergeBase(id: id, account: self.metadata.account, db)
             try VaultStore.upsert(record, db)
             try VaultStore.updateClock(clock.last, db)
             entry.version = record.header.version
@@ -138,6 +139,7 @@ extension Vault {
                 throw VaultError.noMatch(query: id.hex)
             }
             let tombstone = try self.seal(payload: [], id: id, kind: .token, deleted: true, clock: &clock, db)
+            try VaultStore.keepMergeBase(id: id, account: self.metadata.account, db)
             try VaultStore.upsert(tombstone, db)
             try VaultStore.updateClock(clock.last, db)
         }

@@ -13,6 +13,7 @@ let families: [any VectorFamily.Type] = [
     HeadVectors.self,
     SnapshotVectors.self,
     MergeVectors.self,
+    TokenMergeVectors.self,
     HLCVectors.self,
     AuthVectors.self,
     LinkVectors.self,

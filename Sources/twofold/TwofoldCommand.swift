@@ -15,7 +15,7 @@ struct TwofoldCommand: ParsableCommand {
             InitCommand.self, AddCommand.self, ListCommand.self, CodeCommand.self, CodesCommand.self,
             EditCommand.self, RemoveCommand.self, ImportCommand.self, ExportCommand.self, PassphraseCommand.self,
             SyncCommand.self, StatusCommand.self, RestoreCommand.self, RelayCommand.self,
-            LinkCommand.self, ApproveCommand.self,
+            LinkCommand.self, ApproveCommand.self, ConflictsCommand.self,
             UnlockCommand.self, LockCommand.self, SnapshotsCommand.self, DevicesCommand.self, RecoveryKeyCommand.self, DoctorCommand.self, ConfigCommand.self,
         ]
     )

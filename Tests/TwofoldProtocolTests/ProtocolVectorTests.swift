@@ -57,6 +57,7 @@ enum VectorCheckers {
         "snapshots": SnapshotVectorChecks.check,
         "merge": MergeVectorChecks.check,
         "hlc": MergeVectorChecks.checkClock,
+        "token-merge": TokenMergeVectorChecks.check,
         "link": LinkVectorChecks.check,
     ]
 

@@ -45,6 +45,7 @@ enum VaultMigrations {
         registerLinking(&migrator)
         registerRotation(&migrator)
         registerUnverified(&migrator)
+        registerConflicts(&migrator)
         return migrator
     }
 }

@@ -59,12 +59,22 @@ public struct PullOutcome: Sendable, Equatable {
     public var keptLocal: Int
     /// True when the pulled records were authenticated (the vault was unlocked).
     public var authenticated: Bool
+    /// Tokens whose local change was merged field by field with a new relay copy
+    /// (Protocol/sync.md, "Concurrent edits").
+    public var merged: Int
+    /// Fields of local changes those merges set aside as conflicts.
+    public var conflicts: Int
+    /// New relay copies a locked pull held back, unmerged, beside a local change.
+    public var held: Int
 
     /// Creates an outcome.
-    public init(updated: Int, keptLocal: Int, authenticated: Bool) {
+    public init(updated: Int, keptLocal: Int, authenticated: Bool, merged: Int = 0, conflicts: Int = 0, held: Int = 0) {
         self.updated = updated
         self.keptLocal = keptLocal
         self.authenticated = authenticated
+        self.merged = merged
+        self.conflicts = conflicts
+        self.held = held
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TwofoldCrypto
 import TwofoldProtocol
@@ -80,15 +81,37 @@ extension SyncStore {
             // 4–5. Merge and store.
             var outcome = PullOutcome(updated: 0, keptLocal: 0, authenticated: keyring != nil)
             var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
+            let nowMs = UInt64(Date().timeIntervalSince1970 * 1000)
+            if let keyring {
+                outcome.conflicts += try Self.mergeHeld(except: Set(latest.keys), keyring: keyring, clock: &clock,
+                                                        nowMilliseconds: nowMs, account: account, db)
+            }
             for pulled in latest.values.sorted(by: { $0.seq < $1.seq }) {
                 let id = pulled.record.header.id
                 let local = try VaultStore.fetchRecord(id: id, account: account, db)
+                // "Concurrent edits": a local change meeting a new relay copy is merged
+                // field by field, or, locked, held with the local change unpushed.
+                if Self.isConcurrent(pulled.record, local: local, relayBefore: relayBefore[id]?.header), let local {
+                    if let keyring {
+                        outcome.conflicts += try Self.mergeConcurrent(
+                            local: local, theirs: pulled.record, relayBefore: relayBefore[id]?.header, keyring: keyring,
+                            clock: &clock, nowMilliseconds: nowMs, db)
+                        outcome.merged += 1
+                    } else {
+                        try VaultStore.hold(pulled.record, db)
+                        outcome.held += 1
+                    }
+                    try VaultStore.upsertRelay(pulled.record.header, seq: pulled.seq, db)
+                    clock.observe(pulled.record.header.version.hlc)
+                    continue
+                }
                 if let local, !Merge.wins(pulled.record, over: local),
                    !(try repairs(local, with: pulled.record, keyring: keyring, db)),
                    !Self.supersedesRosterEdit(pulled.record, local: local, relayBefore: relayBefore[id]?.header) {
                     if local != pulled.record { outcome.keptLocal += 1 }
                 } else {
                     try VaultStore.upsert(pulled.record, db)
+                    try VaultStore.forgetMergeBase(id: id, db)
                     outcome.updated += 1
                     // 7. Locked, the copy was merged unopened: the next unlocked sync opens it.
                     if keyring == nil { try Self.markUnverified(id, db) } else { try Self.forgetUnverified(id, db) }

@@ -30,6 +30,10 @@ extension SyncStore {
         try store.write { db in
             for record in writes {
                 try VaultStore.upsertRelay(record.header, seq: seqs[record.header.id] ?? seq, db)
+                // The pushed change is the relay's copy now: its merge base is done with.
+                if try VaultStore.fetchRecord(id: record.header.id, account: record.header.account, db) == record {
+                    try VaultStore.forgetMergeBase(id: record.header.id, db)
+                }
             }
             let current = try VaultStore.fetchSyncState(db)?.head
             let newer = current.map { head.head.counter > $0.head.counter } ?? true

@@ -35,7 +35,7 @@ struct CodeInvocation: Equatable {
         var validFor: Int?
         if entry.token.kind == .hotp {
             if at != nil { throw CLIError.usage("--at applies to TOTP and Steam tokens only") }
-            code = try DaemonClient.useHOTP(vault: vault, home: home, id: entry.id)
+            code = try DaemonClient.useHOTP(vault: vault, home: home, id: entry.id, relay: relay)
         } else {
             let time = try CodeClock.unixTime(at: at, source: timeSource, home: home, relay: relay)
             code = entry.token.code(atUnixTime: time)

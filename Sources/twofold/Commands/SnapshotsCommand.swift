@@ -63,7 +63,8 @@ struct SnapshotsCommand: ParsableCommand {
                 (id, size) = (taken, snapshot.size ?? 0)
             } else {
                 let vault = try unlock.openVault(global)
-                let snapshotID = SnapshotID.random()
+                // Taken by hand: kept apart from the schedule's retention (sync.md, "Retention").
+                let snapshotID = SnapshotID.randomManual()
                 let sealed = try vault.sealSnapshot(id: snapshotID, createdMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
                 let info = try SnapshotsCommand.withAPI(home, relayOptions) { api in try await api.upload(sealed) }
                 (id, size) = (info.id.hex, info.size)

@@ -12,14 +12,19 @@ struct StatusCommand: ParsableCommand {
             --json prints one object: relay, account_id, device_id, last_sync (Unix ms or null), \
             pending, last_error, daemon, locked, clock_offset_ms, clock_uncertainty_ms, \
             clock_measured (Unix ms), pending_rotation (the epoch of an unfinished key rotation, or \
-            null). A clock more than 5 s off the relay's is warned about on stderr.
+            null), conflicts (edits a sync set aside: 'twofold conflicts'), held_for_merge (edits a \
+            locked sync could not merge yet). A clock more than 5 s off the relay's is warned about on stderr.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var status = try SyncStatus.read(try SyncStore.open(home: global.vaultHome))
+        let store = try SyncStore.open(home: global.vaultHome)
+        var status = try SyncStatus.read(store)
+        // Conflicts and held copies are counted without the key (Protocol/sync.md, "Concurrent edits").
+        let conflicts = try store.conflictCount()
+        let held = try store.heldCount()
         DaemonClient.apply(to: &status, home: global.vaultHome)
         func orNull(_ value: Any?) -> Any { value ?? NSNull() }
         if output.json {
@@ -30,6 +35,7 @@ struct StatusCommand: ParsableCommand {
                 "clock_uncertainty_ms": orNull(status.clockUncertaintyMilliseconds),
                 "clock_measured": orNull(status.clockMeasuredMilliseconds),
                 "pending_rotation": orNull(status.pendingRotation),
+                "conflicts": conflicts, "held_for_merge": held,
             ])
             warnAboutClock(status)
             return
@@ -42,11 +48,13 @@ struct StatusCommand: ParsableCommand {
             ["device:", status.deviceID],
             ["last sync:", status.lastSync.map(Self.describe) ?? "never"],
             ["pending:", "\(status.pending)"],
+            ["conflicts:", conflicts == 0 ? "none" : "\(conflicts) (see 'twofold conflicts')"],
             ["last error:", status.lastError ?? "none"],
             ["daemon:", status.daemon ? "running" : "not running"],
             ["locked:", status.locked ? "yes (passphrase needed)" : "no (key file)"],
             ["clock offset:", Self.describeClock(status)],
-        ] + (status.pendingRotation.map { [["key rotation:", "to epoch \($0) started and not finished: run 'twofold sync' to finish it"]] } ?? []))
+        ] + (held == 0 ? [] : [["held:", "\(held) edits wait to merge with another device's: unlock and sync"]])
+          + (status.pendingRotation.map { [["key rotation:", "to epoch \($0) started and not finished: run 'twofold sync' to finish it"]] } ?? []))
         warnAboutClock(status)
     }
 

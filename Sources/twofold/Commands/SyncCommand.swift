@@ -53,12 +53,17 @@ struct SyncCommand: ParsableCommand {
         }
         let traffic = AsyncBridge.runValue { await client.traffic.snapshot }
         let pending = try store.pendingCount()
+        let setAside = try store.conflictCount()
         switch result {
         case .success(let report):
+            if setAside > 0 {
+                Warnings.emit("\(setAside) edits were set aside because another device changed the same field first: see 'twofold conflicts'")
+            }
             if json {
                 try JSONOutput.print([
                     "ok": pending == 0, "relay": client.relay, "pulled": report.pulled, "updated": report.updated,
                     "pushed": report.pushed, "conflicts": report.conflicts, "pending": pending, "last_seq": report.lastSeq,
+                    "unresolved_conflicts": setAside,
                     "bytes_sent": traffic.bytesSent, "bytes_received": traffic.bytesReceived, "requests": traffic.requests,
                     "clock_offset_ms": traffic.clockOffsetMilliseconds.map { $0 as Any } ?? NSNull(),
                 ])

@@ -84,12 +84,13 @@ extension DaemonClient {
     /// confirms the counter with the relay before the code is shown, so two online devices
     /// never hand out the same counter (Protocol/daemon.md, "HOTP codes"); otherwise the
     /// local counter is used and committed first, as always ([SYN-14]).
-    static func useHOTP(vault: Vault, home: VaultHome, id: RecordID) throws -> String {
+    static func useHOTP(vault: Vault, home: VaultHome, id: RecordID, relay: RelayTrust = RelayTrust()) throws -> String {
         if socketExists(home: home),
            let answer = try? ControlClient(home: home).send(ControlRequest(op: "hotp", id: id.hex), timeoutSeconds: 120),
            answer.ok, let hotp = answer.hotp {
             return hotp.code
         }
-        return try vault.useHOTP(id: id).code
+        // No daemon: reserve the counter with the relay first, as the daemon does.
+        return try HOTPReservation.use(vault: vault, home: home, id: id, relay: relay)
     }
 }
