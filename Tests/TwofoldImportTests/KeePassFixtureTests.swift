@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TwofoldOTP
@@ -90,6 +91,8 @@ struct KeePassFixtureTests {
         let pattern: [UInt8] = [0x05, 1, 0, 0, 0] + key + [8, 0, 0, 0]
         let at = try #require(bytes.indices.first { bytes[$0...].starts(with: pattern) }) + pattern.count
         for i in 0..<8 { bytes[at + i] = 0xFF }
+        let end = try KDBXHeader.parse(bytes).bytes.endIndex
+        bytes.replaceSubrange(end..<(end + 32), with: Array(SHA256.hash(data: bytes[0..<end])))
         #expect(throws: ImportError.keyDerivationTooCostly(
             .kdbx, detail: "AES-KDF with \(UInt64.max) rounds; the limit is \(KDBXKey.maxAESRounds)")
         ) { try Importer.read(Data(bytes), password: Self.password) }

@@ -73,3 +73,17 @@ enum KDBXPayload {
         return out
     }
 }
+
+/// For the `import` fuzz target only: the KDBX stages behind the password's HMAC, which a
+/// fuzzer cannot forge, fed directly (the decrypted payload, and gzip inflation).
+public enum _KDBXFuzzing {
+    /// Reads `data` as a decrypted, decompressed KDBX 4 payload (inner header and XML).
+    public static func payload(_ data: Data) {
+        _ = try? KDBXPayload.read([UInt8](data))
+    }
+
+    /// Inflates `data` as gzip under a 1 MiB limit.
+    public static func inflate(_ data: Data) {
+        _ = try? Gzip.inflate([UInt8](data), limit: 1 << 20, format: .kdbx)
+    }
+}
