@@ -120,4 +120,16 @@ struct KeePassFixtureTests {
         #expect(try run(false) == "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb")
         #expect(try run(true) == "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659")
     }
+
+    /// RFC 8439 §2.4.2 (the outer ChaCha20 cipher: keystream from counter 0, so the
+    /// vector's counter-1 ciphertext starts after 64 zero bytes).
+    @Test("ChaCha20 (IETF) gives RFC 8439's test vector")
+    func chacha20Vector() {
+        let key = (0..<32).map { UInt8($0) }
+        let nonce: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0x4a, 0, 0, 0, 0]
+        let message = Array("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.".utf8)
+        let out = ChaCha20.xor([UInt8](repeating: 0, count: 64) + message, key: key, nonce: nonce)
+        #expect(out[64..<96].map { String(format: "%02x", $0) }.joined() == "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0b")
+        #expect(ChaCha20.xor(out, key: key, nonce: nonce) == [UInt8](repeating: 0, count: 64) + message)
+    }
 }
