@@ -48,6 +48,9 @@ let package = Package(
         .target(name: "CQRLibraries"),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // KeePass KDBX 4 (TwofoldImport): Argon2d/Argon2id with any parallelism, and gzip.
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Bottom layer: pure OTP engine and thin libsodium wrappers.
         .target(
@@ -72,7 +75,7 @@ let package = Package(
         .target(
             name: "TwofoldImport",
             dependencies: [
-                "TwofoldOTP", "TwofoldCrypto",
+                "TwofoldOTP", "TwofoldCrypto", "CSodium", "CArgon2", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -19,10 +19,14 @@ extension ImportFormat {
         guard data.count <= ImportLimits.maxFileBytes else { return nil }
         let body = TextInput.droppingBOM(data)
         if body.starts(with: AuthenticatorProFormat.encryptedMagic) { return (.authenticatorPro, nil) }
+        if body.starts(with: KDBXHeader.signature) { return (.kdbx, nil) }
         guard let text = String(data: body, encoding: .utf8) else {
             return body.count >= 12 + 16 ? (.andotp, nil) : nil
         }
         let trimmed = text.drop(while: \.isWhitespace)
+        if trimmed.hasPrefix("<?xml") || trimmed.hasPrefix("<KeePassFile") {
+            return trimmed.prefix(4096).contains("<KeePassFile") ? (.keepassXML, nil) : nil
+        }
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             guard let json = try? JSONReader.parse(body, as: .otpauth), let format = detect(json: json) else {
                 return nil

@@ -22,6 +22,10 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case authenticatorPro = "authenticator-pro"
     /// Steam mobile authenticator / Steam Desktop Authenticator JSON (`shared_secret`).
     case steam
+    /// KeePass 2 XML (`keepassxc-cli export --format xml`, KeePass "KeePass XML (2.x)").
+    case keepassXML = "keepass-xml"
+    /// KeePass KDBX 4 database (KeePassXC, KeePass 2), opened with its password.
+    case kdbx
 
     /// The app's name as people know it, for messages.
     public var displayName: String {
@@ -37,6 +41,8 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable, Codable {
         case .proton: return "Proton Authenticator"
         case .authenticatorPro: return "Authenticator Pro"
         case .steam: return "Steam authenticator"
+        case .keepassXML: return "KeePass XML"
+        case .kdbx: return "KeePass KDBX"
         }
     }
 }

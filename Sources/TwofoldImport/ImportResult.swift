@@ -68,6 +68,9 @@ public struct ImportResult: Sendable, Hashable {
     public var tokens: [ImportedToken]
     /// Entries that could not be read, in file order.
     public var failures: [ImportFailure]
+    /// Entries skipped because they hold no token at all (KeePass entries with only a
+    /// password): counted in the summary, not failures.
+    public var withoutToken = 0
 
     /// Creates a result.
     public init(format: ImportFormat, tokens: [ImportedToken] = [], failures: [ImportFailure] = []) {

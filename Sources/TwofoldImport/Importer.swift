@@ -42,6 +42,8 @@ public struct Importer: Sendable {
         case .proton: return try ProtonFormat.read(data)
         case .authenticatorPro: return try AuthenticatorProFormat.read(data)
         case .steam: return try SteamFormat.read(data)
+        case .keepassXML: return try KeePassXMLFormat.read(data)
+        case .kdbx: return try KDBXFormat.read(data, password: password)
         }
     }
 
@@ -58,7 +60,7 @@ public struct Importer: Sendable {
         case .proton: return try ProtonFormat.read(json)
         case .authenticatorPro: return try AuthenticatorProFormat.read(json)
         case .steam: return try SteamFormat.read(json)
-        case .otpauth, .google, .ente:
+        case .otpauth, .google, .ente, .keepassXML, .kdbx:
             return try read(data, format: format, password: password)
         }
     }

@@ -11,7 +11,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import the tokens of another authenticator app's export file.",
         discussion: """
             Formats: otpauth, google, aegis, andotp, 2fas, bitwarden, freeotp-plus, ente, proton, \
-            authenticator-pro, steam; --format auto (the default) recognises the file. \
+            authenticator-pro, steam, keepass-xml, kdbx; --format auto (the default) recognises the file. \
             If any entry cannot be read, nothing is imported and every failing entry is listed; \
             --skip-invalid imports the others. Tokens already in the vault (same secret, type and \
             parameters) are skipped and counted. With --password-stdin and --passphrase-stdin, \
@@ -50,6 +50,7 @@ struct ImportCommand: ParsableCommand {
         guard home.hasVault else { throw VaultError.notInitialized(home: home.path) }
         let result = try readFile()
         var report = ImportReport(format: result.format, failures: result.failures, dryRun: dryRun)
+        report.withoutToken = result.withoutToken
 
         // Duplicates inside the file are skipped like those already in the vault.
         var seen = DuplicateIndex([])

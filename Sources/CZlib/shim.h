@@ -1,0 +1,2 @@
+// Imports zlib (Debian zlib1g-dev) into Swift: KDBX payloads are gzip-compressed.
+#include <zlib.h>
