@@ -9,22 +9,8 @@ extension Vault {
     /// Protocol/sync.md, "Snapshots"). A record of an older epoch is re-sealed under the
     /// current one with its version unchanged ([CRY-18]).
     public func sealSnapshot(id: SnapshotID, createdMilliseconds: UInt64) throws -> [UInt8] {
-        let epoch = metadata.currentEpoch
-        var records: [SealedRecord] = []
-        try store.read { db in
-            for kind in RecordKind.allCases {
-                try VaultStore.forEachRecord(kind: kind, account: self.metadata.account, db) { records.append($0) }
-            }
-        }
-        records = try records.map { record in
-            guard record.header.epoch != epoch else { return record }
-            var header = record.header
-            header.epoch = epoch
-            let payload = record.header.deleted ? [] : try open(record)
-            return try RecordCipher.seal(payload: payload, header: header, key: currentKey)
-        }
-        return try SnapshotCipher.seal(records, header: SnapshotHeader(id: id, epoch: epoch, createdMilliseconds: createdMilliseconds),
-                                       account: metadata.account, key: currentKey)
+        let header = SnapshotHeader(id: id, epoch: metadata.currentEpoch, createdMilliseconds: createdMilliseconds)
+        return try SnapshotCipher.seal(try recordsOfCurrentEpoch(), header: header, account: metadata.account, key: currentKey)
     }
 
     /// Opens a snapshot of this vault's account with the key of the epoch it names.

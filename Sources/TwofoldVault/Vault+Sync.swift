@@ -107,7 +107,7 @@ extension Vault {
         return key
     }
 
-    private func writeRoster(_ roster: Roster, _ db: Database) throws {
+    func writeRoster(_ roster: Roster, _ db: Database) throws {
         var clock = HybridLogicalClock(last: try VaultStore.fetchMetadata(db).clock)
         let record = try seal(payload: roster.encoded(), id: Roster.recordID(account: metadata.account), kind: .roster,
                               deleted: false, clock: &clock, db)

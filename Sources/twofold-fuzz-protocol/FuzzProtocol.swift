@@ -30,6 +30,7 @@ let fuzzTargets: [FuzzHarness.Target] = [
     ("grant", fuzzGrant),
     ("head", fuzzHead),
     ("snapshot", fuzzSnapshot),
+    ("backup", fuzzBackup),
     ("roster", fuzzRoster),
     ("payload", fuzzPayloads),
     ("link", fuzzLinkCode),
@@ -136,6 +137,18 @@ func fuzzHead(_ bytes: [UInt8]) {
 /// Snapshots: the header reader, the raw opener and the image decoder on the input; then
 /// the input sealed under the key of the epoch in a fixed header, as the padded image
 /// (hostile padding) and padded by the rules (hostile image), and opened.
+/// Backup files (crypto.md, "Backup file"): the header reader on raw bytes, and the opener
+/// with a fixed recovery key; whatever parses must name one or two holders, recovery first.
+let backupKeys = try! RecoveryKey(secret: SecureBytes([UInt8](repeating: 0x42, count: 32))).keyPairs
+func fuzzBackup(_ bytes: [UInt8]) {
+    if let header = try? BackupFile.header(of: bytes) {
+        guard (1...2).contains(header.holders.count), header.holders.first?.kind == .recoveryKey || header.holders.count == 1 else {
+            violated("a backup header with holders out of order parsed", bytes)
+        }
+    }
+    _ = try? BackupFile.open(bytes, kind: .recoveryKey, keys: backupKeys)
+}
+
 func fuzzSnapshot(_ bytes: [UInt8]) {
     _ = try? SnapshotHeader(decoding: bytes)
     _ = try? SnapshotCipher.open(bytes, account: account, key: vaultKey)

@@ -12,6 +12,7 @@ let families: [any VectorFamily.Type] = [
     RosterVectors.self,
     HeadVectors.self,
     SnapshotVectors.self,
+    BackupVectors.self,
     MergeVectors.self,
     TokenMergeVectors.self,
     HLCVectors.self,

@@ -14,7 +14,7 @@ struct TwofoldCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, AddCommand.self, ListCommand.self, CodeCommand.self, CodesCommand.self,
             EditCommand.self, RemoveCommand.self, ImportCommand.self, ExportCommand.self, PassphraseCommand.self,
-            SyncCommand.self, StatusCommand.self, RestoreCommand.self, RelayCommand.self,
+            SyncCommand.self, StatusCommand.self, RestoreCommand.self, BackupCommand.self, RelayCommand.self,
             LinkCommand.self, ApproveCommand.self, ConflictsCommand.self,
             UnlockCommand.self, LockCommand.self, SnapshotsCommand.self, DevicesCommand.self, RecoveryKeyCommand.self, DoctorCommand.self, ConfigCommand.self,
         ]

@@ -28,7 +28,7 @@ def write(target, name, content):
     (d / name).write_bytes(content if isinstance(content, bytes) else content.encode())
 
 
-for t in ["otpauth", "base32", "record", "grant", "head", "snapshot", "roster", "payload", "link",
+for t in ["otpauth", "base32", "record", "grant", "head", "snapshot", "backup", "roster", "payload", "link",
           "relay-json", "relay-records", "relay-rotation", "relay-account"]:
     shutil.rmtree(OUT / f"{t}-corpus", ignore_errors=True)
 
@@ -59,7 +59,7 @@ for p in sorted((V / "grants").iterdir()):
         write("grant", p.name, hexdata(data))
 write("grant", "plaintext", bytes([1]) + bytes([0xA1] * 16) + (1).to_bytes(4, "big") + bytes([0x42] * 32))
 
-for d, t in [("heads", "head"), ("roster", "roster"), ("snapshots", "snapshot")]:
+for d, t in [("heads", "head"), ("roster", "roster"), ("snapshots", "snapshot"), ("backups", "backup")]:
     for p in sorted((V / d).iterdir()):
         _, _, data = vector(p)
         if data.strip():

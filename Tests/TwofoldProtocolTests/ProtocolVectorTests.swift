@@ -32,6 +32,7 @@ import TwofoldProtocol
                                       "binding failure", "unsupported version", "parse failure"])
         #expect(outcomes["merge"] == ["success"])
         #expect(outcomes["link"] == ["success", "parse failure", "authentication failure"])
+        #expect(outcomes["backups"] == ["success", "authentication failure", "parse failure", "unsupported version", "binding failure"])
     }
 
     @Test(arguments: VectorCorpus.checkedHere())
@@ -55,6 +56,7 @@ enum VectorCheckers {
         "roster": RosterVectorChecks.check,
         "heads": HeadVectorChecks.check,
         "snapshots": SnapshotVectorChecks.check,
+        "backups": BackupVectorChecks.check,
         "merge": MergeVectorChecks.check,
         "hlc": MergeVectorChecks.checkClock,
         "token-merge": TokenMergeVectorChecks.check,

@@ -98,7 +98,7 @@ extension VectorFile {
 enum Layer {
     /// `what`s of errors raised before any key is used: the outer framing.
     static let parseWhats: Set<String> = [
-        "sealed record", "grant", "head", "snapshot", "wrapped vault key", "local key file", "passphrase cost",
+        "sealed record", "grant", "head", "snapshot", "wrapped vault key", "local key file", "passphrase cost", "backup", "backup header",
     ]
 
     static func of(_ error: any Error) -> String {

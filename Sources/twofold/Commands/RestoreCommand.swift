@@ -24,10 +24,14 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var relayOptions: RelayOptions
 
     @Option(name: .long, help: ArgumentHelp("The relay, https://HOST[:PORT].", valueName: "URL"))
-    var relay: String
+    var relay: String?
 
     @Option(name: .long, help: ArgumentHelp("The account id shown when the account was created.", valueName: "ACCOUNT_ID"))
-    var account: String
+    var account: String?
+
+    @Option(name: .customLong("from-backup"),
+            help: ArgumentHelp("Restore from this backup file ('twofold backup') instead of a relay.", valueName: "FILE"))
+    var fromBackup: String?
 
     @Flag(name: .long, help: "Read the 24 recovery words from standard input.")
     var recoveryKeyStdin = false
@@ -54,11 +58,19 @@ struct RestoreCommand: ParsableCommand {
         if recoveryKeyStdin && (passphraseStdin || withPassphrase) {
             throw ValidationError("restore with the recovery key or with the account passphrase, not both")
         }
+        if fromBackup != nil && (relay != nil || account != nil || deviceName != nil) {
+            throw ValidationError("--from-backup restores without a relay: leave out --relay, --account and --device-name")
+        }
+        if fromBackup == nil && (relay == nil || account == nil) {
+            throw ValidationError("give --relay URL and --account ACCOUNT_ID, or --from-backup FILE")
+        }
     }
 
     func run() throws {
         let home = global.vaultHome
         if home.hasVault { throw VaultError.alreadyInitialized(home: home.path) }
+        if let fromBackup { return try restore(fromBackup: fromBackup, home: home) }
+        guard let relay, let account else { throw CLIError.usage("give --relay URL and --account ACCOUNT_ID, or --from-backup FILE") }
         let accountID = try AccountID(hex: account.trimmingCharacters(in: .whitespaces).lowercased())
         let proof: Restore.Proof
         if passphraseStdin || withPassphrase {
@@ -85,7 +97,7 @@ struct RestoreCommand: ParsableCommand {
     }
 
     /// The words: lines of standard input until 24 words are in, or typed at the terminal.
-    private func readWords() throws -> String {
+    func readWords() throws -> String {
         guard recoveryKeyStdin else {
             return try PassphraseReader.read(prompt: "Recovery key (24 words): ", fromStandardInput: false)
         }
