@@ -73,13 +73,8 @@ public enum Restore {
         let device = DeviceID.random()
         let signing = Ed25519KeyPair.generate()
         let box = X25519KeyPair.generate()
-        let claim: RecoveryAPI.Claim
-        do {
-            claim = try await RecoveryAPI(client: client).claim(
-                kind: kind, keys: keys, account: account, device: device, signing: signing, box: box)
-        } catch SyncError.recoveryFailed where kind == .passphrase {
-            throw SyncError.rejected("the relay did not accept this account passphrase for the account (recovery_failed): check the account id and the passphrase set with 'twofold passphrase set-recovery', or restore with the 24-word recovery key")
-        }
+        let claim = try await claimBlamingTheProof(
+            client: client, kind: kind, keys: keys, account: account, device: device, signing: signing, box: box)
         guard claim.account == account else {
             throw SyncError.rejected("the relay answered for another account than \(account): nothing was restored")
         }
@@ -93,12 +88,36 @@ public enum Restore {
                       claim: claim, vaultKey: vaultKey)
     }
 
+    /// The relay's claim; a refused account passphrase is said as such (the relay's
+    /// `recovery_failed` reads "check … the 24 words").
+    static func claimBlamingTheProof(client: RelayClient, kind: AuthMessage.RecoveryKeyKind, keys: AccountKeyPairs,
+                                     account: AccountID, device: DeviceID, signing: Ed25519KeyPair,
+                                     box: X25519KeyPair) async throws -> RecoveryAPI.Claim {
+        let result: Result<RecoveryAPI.Claim, SyncError>
+        do {
+            result = .success(try await RecoveryAPI(client: client).claim(
+                kind: kind, keys: keys, account: account, device: device, signing: signing, box: box))
+        } catch {
+            result = .failure(error)
+        }
+        if case .failure(.recoveryFailed) = result, kind == .passphrase {
+            throw SyncError.rejected("the relay did not accept this account passphrase for the account (recovery_failed): check the account id and the passphrase set with 'twofold passphrase set-recovery', or restore with the 24-word recovery key")
+        }
+        return try result.get()
+    }
+
     /// Steps 3 to 6, into the empty `home`, after ``prove(client:account:proof:)``.
     public static func finish(home: VaultHome, client: RelayClient, proven: Proven,
                               passphrase: String?, deviceName: String) async throws -> Outcome {
         guard !home.hasVault else { throw VaultError.alreadyInitialized(home: home.path) }
-        let (account, keys, kind, device, signing, box, claim, vaultKey) = (
-            proven.account, proven.keys, proven.kind, proven.device, proven.signing, proven.box, proven.claim, proven.vaultKey)
+        let account = proven.account
+        let keys = proven.keys
+        let kind = proven.kind
+        let device = proven.device
+        let signing = proven.signing
+        let box = proven.box
+        let claim = proven.claim
+        let vaultKey = proven.vaultKey
         let vault = try Vault.createJoined(home: home, passphrase: passphrase, joining: Vault.Joining(
             account: account, device: device, epoch: claim.epoch, vaultKey: vaultKey, signing: signing, box: box,
             relayURL: client.relay))
