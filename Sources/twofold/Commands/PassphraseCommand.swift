@@ -87,7 +87,7 @@ struct PassphraseCommand: ParsableCommand {
                 try await RotationReport.resume(vault: vault, session: session, recoveryKeyFile: nil)
                 let outcome = try await KeyRotation.run(RotationChange(passphrase: change), vault: vault, session: session)
                 try RotationReport.show(outcome, vault: vault, recoveryKeyFile: nil)
-                if let shown = shown { print("The account passphrase (write it down; it is shown only once): \(generated)") }
+                if let shown { print("The account passphrase (write it down; it is shown only once): \(shown)") }
                 print(removing
                     ? "The account passphrase was removed; only the recovery key restores the account now."
                     : "The account passphrase is set. Restore with: twofold restore --relay \(client.relay) --account \(vault.account.hex) --with-passphrase")
