@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps build demo test test-swift check-vectors check-openapi bench clean
+.PHONY: deps build demo test test-swift check-vectors check-openapi bench clean install uninstall
 
 deps:
 	@scripts/install-deps
@@ -39,6 +39,17 @@ test: deps
 bench:
 	@TWOFOLD_EXTRA_PACKAGES="time wrk nginx-light radicale" scripts/install-deps
 	scripts/bench-all
+
+# `make install [PREFIX=~/.local]`: release builds, units, completions, man pages and the
+# README where the units' Documentation= points (scripts/install); `make uninstall` removes
+# exactly what it wrote.
+PREFIX ?= $(HOME)/.local
+
+install: deps
+	scripts/install "$(PREFIX)"
+
+uninstall:
+	scripts/install --uninstall "$(PREFIX)"
 
 clean:
 	rm -rf .build .build-*

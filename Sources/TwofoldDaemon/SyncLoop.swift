@@ -58,6 +58,9 @@ public actor SyncLoop {
     private let logger: Logger
     private var client: RelayClient?
     private var session: RelaySession?
+    /// The relay failure last logged at notice level (nil: the relay works), so each
+    /// change of state is logged once, not every retry (issue 20: nothing was logged).
+    private var loggedFailure: String?
     private var creating: (url: String, task: Task<(RelayClient, RelaySession), any Error>)?
     private var status = Status()
 
@@ -163,6 +166,7 @@ public actor SyncLoop {
         if case .deviceRevoked = error { return .seconds(3600) }
         if case .accountDeleted = error { return .seconds(3600) }
         logger.debug("push stream failed", metadata: ["error": "\(error.description)", "failures": "\(pushFailures)"])
+        noteFailure(error)
         return configuration.backoff.delay(failures: pushFailures)
     }
 
@@ -285,6 +289,10 @@ public actor SyncLoop {
             status.lastRoundMilliseconds = now
             status.lastSuccessMilliseconds = now
             retryAt = nil
+            if let previous = loggedFailure {
+                loggedFailure = nil
+                logger.notice("the relay works again", metadata: ["relay": "\(client.relay)", "after": "\(previous)"])
+            }
             if report.pulled > 0 || report.pushed > 0 {
                 logger.debug("synced", metadata: ["pulled": "\(report.pulled)", "pushed": "\(report.pushed)", "seq": "\(report.lastSeq)"])
             }
@@ -304,10 +312,30 @@ public actor SyncLoop {
         var delay = configuration.backoff.delay(failures: status.failures)
         if case .rateLimited(let seconds, _) = error { delay = max(delay, .seconds(seconds)) }
         retryAt = ContinuousClock.now + delay
-        // A transient failure retries by itself; others wait for the next trigger (and the backoff).
-        if error.isTransient { wanted = true }
+        // Every failure retries after the backoff (issue 20: a TLS failure waited for the next
+        // trigger, over 20 s), except a device removed from its account or a deleted
+        // account, which no retry mends.
+        if Self.retries(after: error) { wanted = true }
         logger.info("sync failed", metadata: ["error": "\(error.description)", "retry_in": "\(delay)"])
+        noteFailure(error)
         return .failed(error, at: now)
+    }
+
+    /// Whether a failed round is tried again after the backoff.
+    static func retries(after error: SyncError) -> Bool {
+        switch error {
+        case .deviceRevoked, .accountDeleted: return false
+        default: return true
+        }
+    }
+
+    /// Logs a relay failure at notice level, once per change of what is wrong: the one-line
+    /// reason (relay down, TLS not trusted) is what `journalctl -u twofoldd` shows.
+    private func noteFailure(_ error: SyncError) {
+        let line = error.description
+        guard line != loggedFailure else { return }
+        loggedFailure = line
+        logger.notice("relay failure: \(line)")
     }
 
     /// Suspends until ``request(urgent:)``, ``stop()``, cancellation, or `deadline`.

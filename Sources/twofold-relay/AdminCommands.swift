@@ -11,7 +11,7 @@ struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make an invite and print its token (shown once).")
         @OptionGroup var store: StoreOptions
         @Option(help: "How many accounts it may create.") var uses: Int64 = 1
-        @Option(help: "How long it works: 30m, 24h, 7d... (default: 7d).") var expires: String = "7d"
+        @Option(help: "How long it works: 30m, 24h, 7d...") var expires: String = "7d"
 
         func run() async throws {
             guard uses >= 1 else { throw ValidationError("--uses must be at least 1") }

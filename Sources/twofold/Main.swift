@@ -31,10 +31,24 @@ enum Main {
             }
             if code == .validationFailure {
                 let message = TwofoldCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-                fail("\(message.prefix(1).lowercased())\(message.dropFirst()) (see 'twofold --help')", status: 2)
+                fail("\(message.prefix(1).lowercased())\(message.dropFirst()) (see '\(helpCommand(for: arguments))')", status: 2)
             }
             fail(TwofoldCommand.message(for: error), status: 1)
         }
+    }
+
+    /// The help of the (sub)command the arguments name, such as `twofold relay set --help`:
+    /// a usage error points at the options of the command that was typed.
+    static func helpCommand(for arguments: [String]) -> String {
+        var path = ["twofold"]
+        var command: any ParsableCommand.Type = TwofoldCommand.self
+        // Not stopping at the first other word: `--home DIR` may come before the subcommand.
+        for argument in arguments where !argument.hasPrefix("-") {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument }) else { continue }
+            path.append(argument)
+            command = next
+        }
+        return path.joined(separator: " ") + " --help"
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {

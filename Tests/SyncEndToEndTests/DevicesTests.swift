@@ -9,7 +9,9 @@ import TwofoldProtocol
 /// counted by the relay, revocation with key rotation, and a rotation killed halfway.
 @Suite("Devices end to end", .serialized)
 struct DevicesTests {
-    static let accountPassphrase = "correct horse battery staple orbit"
+    // Six BIP-39 words: "correct horse battery staple orbit" is refused since issue 20 (a
+    // famous phrase, well under 2^50 guesses).
+    static let accountPassphrase = "orbit velvet canyon lumber tribe oxygen"
 
     @Test func restoreWithTheRecoveryKeyAndThePassphraseAfterTheFirstHomeIsGone() throws {
         let lab = try Lab()
@@ -57,10 +59,14 @@ struct DevicesTests {
         #expect(wrongWords.stderr.contains("recovery"), "\(wrongWords.stderr)")
         #expect(wrongWords.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: e.home.appendingPathComponent("vault.sqlite").path))
-        let wrongPassphrase = try e.run(["restore", "--relay", lab.relay.url, "--account", account, "--passphrase-stdin", "--no-passphrase"],
-                                        input: "not the passphrase at all\n")
+        // With --local-passphrase-stdin and no second line: the relay's refusal comes before
+        // the new local passphrase is read, and it blames the passphrase (issue 20).
+        let wrongPassphrase = try e.run(["restore", "--relay", lab.relay.url, "--account", account, "--passphrase-stdin",
+                                         "--local-passphrase-stdin"], input: "not the passphrase at all\n")
         #expect(wrongPassphrase.status == 1)
         #expect(wrongPassphrase.stderr.split(separator: "\n").count == 1)
+        #expect(wrongPassphrase.stderr.contains("account passphrase") && !wrongPassphrase.stderr.contains("24 words"),
+                "\(wrongPassphrase.stderr)")
 
         // The relay counted them: the account's recovery bucket (burst 5) is now empty —
         // b, c, d, and the two wrong tries — so even the right words are refused for a while.

@@ -1,4 +1,5 @@
 import Testing
+import TwofoldSync
 @testable import TwofoldDaemon
 
 struct BackoffTests {
@@ -28,5 +29,16 @@ struct BackoffTests {
         #expect(DurationText.parse("1d") == .seconds(86_400))
         #expect(DurationText.parse("x") == nil)
         #expect(DurationText.parse("-1s") == nil)
+    }
+
+    /// Every failure is retried after the backoff (issue 20: after a TLS failure the daemon
+    /// waited for the next trigger), except those no retry mends.
+    @Test func everyFailureButRevocationIsRetried() {
+        #expect(SyncLoop.retries(after: .tls(relay: "https://r", reason: "the relay's certificate is not trusted by this device")))
+        #expect(SyncLoop.retries(after: .unreachable(relay: "https://r", reason: "connection refused")))
+        #expect(SyncLoop.retries(after: .certificateFile(path: "/ca.pem", reason: "no certificate in it")))
+        #expect(SyncLoop.retries(after: .invalidResponse("x")))
+        #expect(!SyncLoop.retries(after: .deviceRevoked))
+        #expect(!SyncLoop.retries(after: .accountDeleted))
     }
 }

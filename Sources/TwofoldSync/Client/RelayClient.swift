@@ -59,6 +59,15 @@ public final class RelayClient: Sendable {
         try? await http.shutdown()
     }
 
+    /// A client dropped without ``shutdown()`` (an early return or a throw between
+    /// creating it and using it) shuts down here: AsyncHTTPClient otherwise stops a debug
+    /// build with "Client not shut down before the deinit" (issue 20, `relay set`). While
+    /// it shuts down, AsyncHTTPClient keeps the HTTPClient alive itself; after
+    /// ``shutdown()`` this only reports `alreadyShutdown` to a callback that ignores it.
+    deinit {
+        http.shutdown(queue: .global()) { _ in }
+    }
+
     /// The relay as people see it.
     public var relay: String { configuration.endpoint.description }
 
@@ -160,8 +169,11 @@ public final class RelayClient: Sendable {
             case .remoteConnectionClosed:
                 return .unreachable(relay: relay, reason: "the connection closed before an answer")
             default:
-                return .unreachable(relay: relay, reason: String(describing: error))
+                return .unreachable(relay: relay, reason: "the HTTP exchange failed")
             }
+        }
+        if let error = error as? SocketAddressError.UnknownHost {
+            return .unreachable(relay: relay, reason: "the host name \(error.host.prefix(100)) is not known (DNS)")
         }
         if error is NIOSSLError || String(describing: type(of: error)).contains("SSL") {
             return .tls(relay: relay, reason: Self.tlsReason(String(describing: error)))
@@ -177,7 +189,16 @@ public final class RelayClient: Sendable {
         if text.contains("Broken pipe") || text.contains("errno: 32)") {
             return .unreachable(relay: relay, reason: "the connection was cut while sending")
         }
-        return .unreachable(relay: relay, reason: String(text.prefix(120)))
+        // NIOConnectionError carries the DNS lookups' errors; SocketAddressError.UnknownHost
+        // reads "Name or service not known" (EAI_NONAME) or "Temporary failure in name resolution".
+        if text.contains("UnknownHost") || text.contains("not known") || text.contains("name resolution") {
+            return .unreachable(relay: relay, reason: "the relay's host name is not known (DNS)")
+        }
+        if text.contains("Network is unreachable") || text.contains("errno: 101") || text.contains("No route to host") {
+            return .unreachable(relay: relay, reason: "no route to the relay's network")
+        }
+        // Anything else: never a Swift description (type names, "errno:"), only what happened.
+        return .unreachable(relay: relay, reason: "the connection failed")
     }
 }
 
@@ -193,6 +214,9 @@ extension RelayClient {
         if text.contains("WRONG_VERSION_NUMBER") || text.contains("1000010b") {
             return "the relay does not speak TLS on this port (http:// instead of https://?)"
         }
-        return String(text.prefix(120))
+        if text.contains("unexpectedEOF") || text.contains("uncleanShutdown") {
+            return "the relay closed the connection during the TLS handshake"
+        }
+        return "the TLS handshake failed"
     }
 }

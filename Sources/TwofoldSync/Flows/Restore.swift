@@ -33,6 +33,27 @@ public enum Restore {
     public static func run(home: VaultHome, client: RelayClient, account: AccountID, proof: Proof,
                            passphrase: String?, deviceName: String) async throws -> Outcome {
         guard !home.hasVault else { throw VaultError.alreadyInitialized(home: home.path) }
+        let proven = try await prove(client: client, account: account, proof: proof)
+        return try await finish(home: home, client: client, proven: proven, passphrase: passphrase, deviceName: deviceName)
+    }
+
+    /// What the relay answered to a proof that it accepted: the account exists and the key
+    /// or passphrase opens its grant. Nothing is written locally yet, so the CLI asks for
+    /// the new local passphrase only after this (issue 20).
+    public struct Proven: Sendable {
+        let account: AccountID
+        let keys: AccountKeyPairs
+        let kind: AuthMessage.RecoveryKeyKind
+        let device: DeviceID
+        let signing: Ed25519KeyPair
+        let box: X25519KeyPair
+        let claim: RecoveryAPI.Claim
+        let vaultKey: SecureBytes
+    }
+
+    /// Steps 1 and 2: proves the key to the relay and opens the grant it answers with.
+    /// A refused account passphrase is blamed on the passphrase, not on "the 24 words".
+    public static func prove(client: RelayClient, account: AccountID, proof: Proof) async throws -> Proven {
         // Step 1: the key pairs the proof derives. For a passphrase the relay hands out the
         // salt and cost (decoys for unknown accounts, [API-17]); a cost beyond what this
         // device will run is refused before Argon2id runs ([CRY-13]).
@@ -52,8 +73,8 @@ public enum Restore {
         let device = DeviceID.random()
         let signing = Ed25519KeyPair.generate()
         let box = X25519KeyPair.generate()
-        let claim = try await RecoveryAPI(client: client).claim(
-            kind: kind, keys: keys, account: account, device: device, signing: signing, box: box)
+        let claim = try await claimBlamingTheProof(
+            client: client, kind: kind, keys: keys, account: account, device: device, signing: signing, box: box)
         guard claim.account == account else {
             throw SyncError.rejected("the relay answered for another account than \(account): nothing was restored")
         }
@@ -63,6 +84,40 @@ public enum Restore {
         } catch {
             throw SyncError.rejected("the grant from the relay does not open with this \(kind == .passphrase ? "passphrase" : "recovery key") (\(error)): nothing was restored")
         }
+        return Proven(account: account, keys: keys, kind: kind, device: device, signing: signing, box: box,
+                      claim: claim, vaultKey: vaultKey)
+    }
+
+    /// The relay's claim; a refused account passphrase is said as such (the relay's
+    /// `recovery_failed` reads "check … the 24 words").
+    static func claimBlamingTheProof(client: RelayClient, kind: AuthMessage.RecoveryKeyKind, keys: AccountKeyPairs,
+                                     account: AccountID, device: DeviceID, signing: Ed25519KeyPair,
+                                     box: X25519KeyPair) async throws -> RecoveryAPI.Claim {
+        let result: Result<RecoveryAPI.Claim, SyncError>
+        do {
+            result = .success(try await RecoveryAPI(client: client).claim(
+                kind: kind, keys: keys, account: account, device: device, signing: signing, box: box))
+        } catch {
+            result = .failure(error)
+        }
+        if case .failure(.recoveryFailed) = result, kind == .passphrase {
+            throw SyncError.rejected("the relay did not accept this account passphrase for the account (recovery_failed): check the account id and the passphrase set with 'twofold passphrase set-recovery', or restore with the 24-word recovery key")
+        }
+        return try result.get()
+    }
+
+    /// Steps 3 to 6, into the empty `home`, after ``prove(client:account:proof:)``.
+    public static func finish(home: VaultHome, client: RelayClient, proven: Proven,
+                              passphrase: String?, deviceName: String) async throws -> Outcome {
+        guard !home.hasVault else { throw VaultError.alreadyInitialized(home: home.path) }
+        let account = proven.account
+        let keys = proven.keys
+        let kind = proven.kind
+        let device = proven.device
+        let signing = proven.signing
+        let box = proven.box
+        let claim = proven.claim
+        let vaultKey = proven.vaultKey
         let vault = try Vault.createJoined(home: home, passphrase: passphrase, joining: Vault.Joining(
             account: account, device: device, epoch: claim.epoch, vaultKey: vaultKey, signing: signing, box: box,
             relayURL: client.relay))

@@ -78,6 +78,9 @@ struct DevicesCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The device to revoke.", valueName: "ID"))
         var id: String
 
+        @Flag(name: .long, help: "Do not ask for confirmation at a terminal.")
+        var yes = false
+
         func run() throws {
             let prefix = id.trimmingCharacters(in: .whitespaces).lowercased()
             guard prefix.count >= 6, prefix.count <= 32, prefix.allSatisfy(\.isHexDigit) else {
@@ -85,6 +88,7 @@ struct DevicesCommand: ParsableCommand {
             }
             let box = SendableVault(vault: try unlock.openVault(global))
             let (client, _) = try RotationReport.session(vault: box.vault, relayOptions: relayOptions)
+            let confirmed = yes
             try AsyncBridge.run {
                 defer { Task { await client.shutdown() } }
                 let vault = box.vault
@@ -102,6 +106,8 @@ struct DevicesCommand: ParsableCommand {
                 guard target != vault.device else {
                     throw CLIError("this is the device you are using: revoke it from another device of the account")
                 }
+                try Confirmation.ask("Revoke device \(target.hex.prefix(8))? It can open nothing written afterwards.", yes: confirmed,
+                                     refused: "no device was revoked (answered no); --yes revokes without asking")
                 let outcome = try await KeyRotation.run(RotationChange(revoke: [target]), vault: vault, session: session)
                 if !outcome.revoked.contains(target) {
                     print("Device \(target.hex) was already revoked; the account moved to epoch \(outcome.epoch) anyway.")

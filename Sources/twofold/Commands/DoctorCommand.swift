@@ -16,7 +16,8 @@ struct DoctorCommand: ParsableCommand {
             do. Exit status 0 when nothing failed, 1 otherwise. --json prints an array of \
             {check, status, message, fix}. The clock is measured against the relay's \
             /v1/health (five samples, midpoint of each round trip) and kept for 'status', \
-            'code' and 'codes'. A local vault skips the relay checks. The recovery check \
+            'code' and 'codes'. A local vault skips the relay checks; the system clock's \
+            synchronisation (timedatectl, else adjtimex) is checked on every vault. The recovery check \
             opens the vault only with a key at hand (key file, unlocked daemon, or \
             --passphrase-stdin).
             """)
@@ -66,7 +67,7 @@ struct DoctorCommand: ParsableCommand {
                 clockAgrees = clock.status == .ok
             }
         } else {
-            findings.append(.ok("relay", "none: this vault is local, so the relay, TLS and clock checks are skipped"))
+            findings.append(.ok("relay", "none: this vault is local, so the relay and TLS checks are skipped (the ntp line checks the clock)"))
         }
         findings.append(NTPCheck.run(clockAgrees: clockAgrees))
         findings.append(DaemonCheck.run(home: home, attached: state != nil))

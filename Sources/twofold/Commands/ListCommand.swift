@@ -16,12 +16,14 @@ struct ListCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Include each token's Base32 secret.")
     var showSecrets = false
+    @OptionGroup var filterOptions: TokenFilterOptions
 
     func run() throws {
         let vault = try unlock.openVault(global)
         let listing = try vault.tokens()
         Warnings.report(damaged: listing.damaged)
-        var entries = listing.entries
+        let filter = filterOptions.filter
+        var entries = listing.entries.filter(filter.includes)
         // One pass over the counter records, not one per token: a 10,000-token vault lists
         // in well under a second instead of minutes.
         let recorded = entries.contains { $0.token.kind == .hotp } ? try vault.recordedHOTPCounters() : [:]
@@ -33,7 +35,7 @@ struct ListCommand: ParsableCommand {
             return
         }
         if entries.isEmpty {
-            print("No tokens yet: add one with 'twofold add'.")
+            print(filter.isActive && !listing.entries.isEmpty ? filter.nothingMatches : "No tokens yet: add one with 'twofold add'.")
             return
         }
         let rows = entries.map { e -> [String] in

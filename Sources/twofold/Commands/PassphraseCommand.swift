@@ -22,8 +22,9 @@ struct PassphraseCommand: ParsableCommand {
                 with it and the account id, 'twofold restore --with-passphrase' brings the tokens \
                 to a new device. It is stretched with Argon2id (libsodium MODERATE or more, a \
                 fresh salt) and the relay allows about 10 guesses an hour per account, but a \
-                relay operator who keeps the database can guess offline: use a long passphrase \
-                (five or more random words). Setting it rotates the account to a new key. With \
+                relay operator who keeps the database can guess offline, so one that a strength \
+                estimate puts under about 2^50 guesses is refused: use six or more random \
+                words, or --generate. Setting it rotates the account to a new key. With \
                 --passphrase-stdin, the local passphrase (if the vault has one) is the first \
                 line and the account passphrase the second.
                 """)
@@ -37,6 +38,9 @@ struct PassphraseCommand: ParsableCommand {
         @Flag(name: .long, help: "Remove the account passphrase: only the recovery key restores the account.")
         var remove = false
 
+        @Flag(name: .long, help: "Make the account passphrase: six random words from the BIP-39 list (66 bits), shown once.")
+        var generate = false
+
         @Option(name: .long, help: ArgumentHelp("Argon2id passes (at least 3, the default).", valueName: "N"))
         var opsLimit: UInt64?
 
@@ -48,12 +52,23 @@ struct PassphraseCommand: ParsableCommand {
             // definitions, not values, and reading one ends the process.
             let box = SendableVault(vault: try UnlockOptions.openVault(home: global.vaultHome, passphraseStdin: passphraseStdin))
             let change: RotationChange.Passphrase
+            var generated: String?
+            if remove && generate { throw CLIError.usage("--remove and --generate exclude each other") }
             if remove {
                 change = .remove
             } else {
-                let text = try PassphraseReader.readNew(prompt: "Account passphrase: ", fromStandardInput: passphraseStdin)
-                guard text.count >= 12 else {
-                    throw CLIError("the account passphrase is too short (\(text.count) characters): use at least 12, better five or more random words")
+                let text: String
+                if generate {
+                    text = PassphraseStrength.generate(words: 6)
+                    generated = text
+                } else {
+                    text = try PassphraseReader.readNew(prompt: "Account passphrase: ", fromStandardInput: passphraseStdin, warnIfWeak: false)
+                }
+                // A copy of the relay's store lets anyone guess offline (issue 20: 'password1234'
+                // fell on the fifth guess): refuse what a guesser tries early (Protocol/crypto.md).
+                let strength = PassphraseStrength(text)
+                guard strength.isStrongEnoughForAnAccount else {
+                    throw CLIError("the account passphrase is too easy to guess (\(strength.weakness), under 2^50): anyone with a copy of the relay's store could try that many; use six or more random words, or --generate")
                 }
                 let defaults = Argon2id.Cost.moderate
                 let cost = Argon2id.Cost(opsLimit: opsLimit ?? defaults.opsLimit, memLimit: (memoryMib.map { $0 << 20 }) ?? defaults.memLimit)
@@ -64,6 +79,7 @@ struct PassphraseCommand: ParsableCommand {
             }
             let (client, _) = try RotationReport.session(vault: box.vault, relayOptions: relayOptions)
             let removing = remove
+            let shown = generated
             try AsyncBridge.run {
                 defer { Task { await client.shutdown() } }
                 let vault = box.vault
@@ -71,6 +87,7 @@ struct PassphraseCommand: ParsableCommand {
                 try await RotationReport.resume(vault: vault, session: session, recoveryKeyFile: nil)
                 let outcome = try await KeyRotation.run(RotationChange(passphrase: change), vault: vault, session: session)
                 try RotationReport.show(outcome, vault: vault, recoveryKeyFile: nil)
+                if let shown { print("The account passphrase (write it down; it is shown only once): \(shown)") }
                 print(removing
                     ? "The account passphrase was removed; only the recovery key restores the account now."
                     : "The account passphrase is set. Restore with: twofold restore --relay \(client.relay) --account \(vault.account.hex) --with-passphrase")

@@ -39,6 +39,8 @@ struct RelayCommand: ParsableCommand {
             let store = try SyncStore.open(home: home)
             if let state = try store.state(), state.accountState == .ready {
                 try store.setRelayURL(client.relay)
+                // Shut down before returning (RelayClient's deinit would too; issue 20's crash).
+                try AsyncBridge.run { await client.shutdown() }
                 print("This vault now syncs with \(client.relay) (account \(store.account.hex.prefix(8))).")
                 return
             }

@@ -80,19 +80,38 @@ struct RestoreCommand: ParsableCommand {
         } else {
             proof = .recoveryKey(try RecoveryKey(words: try readWords()))
         }
+        let client = try relayOptions.client(for: relay)
+        let name = deviceName ?? SyncCLI.defaultDeviceName()
+        // The relay's answer first (the account exists, the key opens its grant), then the
+        // new local passphrase: a wrong key or a relay that is down costs no typing (issue 20).
+        let proven = try Self.restoreStep {
+            try AsyncBridge.run { try await Restore.prove(client: client, account: accountID, proof: proof) }
+        }
         let passphrase: String? = noPassphrase
             ? nil
             : try PassphraseReader.readNew(prompt: "New local passphrase: ", fromStandardInput: localPassphraseStdin)
-        let client = try relayOptions.client(for: relay)
-        let name = deviceName ?? SyncCLI.defaultDeviceName()
-        let outcome = try AsyncBridge.run {
-            defer { Task { await client.shutdown() } }
-            return try await Restore.run(home: home, client: client, account: accountID, proof: proof,
-                                         passphrase: passphrase, deviceName: name)
+        let outcome = try Self.restoreStep {
+            try AsyncBridge.run {
+                defer { Task { await client.shutdown() } }
+                return try await Restore.finish(home: home, client: client, proven: proven,
+                                                passphrase: passphrase, deviceName: name)
+            }
         }
         print("Restored account \(outcome.account.hex.prefix(8)) from \(client.relay): \(outcome.tokens) tokens; this device is \(outcome.device.hex.prefix(8)).")
         if outcome.damaged > 0 {
             Warnings.emit("\(outcome.damaged) records could not be opened and are not used")
+        }
+    }
+
+    /// Runs one step of the restore; a relay that cannot be reached is said the way a
+    /// restore goes on (nothing was restored; run the same command again), not "sync again".
+    static func restoreStep<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch SyncError.unreachable(let relay, let reason) {
+            throw CLIError("cannot reach the relay \(relay) (\(reason)): nothing was restored; check the --relay address and your connection (is the relay up?), then run 'twofold restore' again")
+        } catch SyncError.timedOut(let relay) {
+            throw CLIError("the relay \(relay) did not answer in time: nothing was restored; check your connection, then run 'twofold restore' again")
         }
     }
 

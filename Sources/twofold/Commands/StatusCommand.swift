@@ -51,7 +51,7 @@ struct StatusCommand: ParsableCommand {
             ["conflicts:", conflicts == 0 ? "none" : "\(conflicts) (see 'twofold conflicts')"],
             ["last error:", status.lastError ?? "none"],
             ["daemon:", status.daemon ? "running" : "not running"],
-            ["locked:", status.locked ? "yes (passphrase needed)" : "no (key file)"],
+            ["locked:", Self.describeLock(status, keyFile: (try? Vault.protection(home: global.vaultHome)) == .keyFile)],
             ["clock offset:", Self.describeClock(status)],
         ] + (held == 0 ? [] : [["held:", "\(held) edits wait to merge with another device's: unlock and sync"]])
           + (status.pendingRotation.map { [["key rotation:", "to epoch \($0) started and not finished: run 'twofold sync' to finish it"]] } ?? []))
@@ -65,9 +65,23 @@ struct StatusCommand: ParsableCommand {
         Warnings.emit(ClockDrift.warning(offsetMs: offset, ageMs: status.clockAgeMilliseconds))
     }
 
+    /// How the vault opens right now: by its key file, through the unlocked daemon, or only
+    /// with the passphrase (issue 20: a daemon-unlocked passphrase vault said "key file").
+    static func describeLock(_ status: SyncStatus, keyFile: Bool) -> String {
+        if status.locked { return "yes (passphrase needed; 'twofold unlock' keeps it in the daemon)" }
+        if keyFile { return "no (key file)" }
+        return status.daemon ? "no (unlocked in the daemon)" : "no"
+    }
+
     /// "+90012 ms ±3 ms (relay minus this computer, measured 2 min ago)".
     static func describeClock(_ status: SyncStatus) -> String {
-        guard let offset = status.clockOffsetMilliseconds else { return "unknown (not measured yet: run 'twofold doctor')" }
+        guard let offset = status.clockOffsetMilliseconds else {
+            // A local vault has no relay to measure against; doctor checks the system clock's
+            // synchronisation (NTPCheck) either way.
+            return status.relay == nil
+                ? "not measured (local vault: 'twofold doctor' checks the system clock's synchronisation)"
+                : "unknown (not measured yet: run 'twofold doctor')"
+        }
         var text = "\(offset >= 0 ? "+" : "")\(offset) ms"
         if let uncertainty = status.clockUncertaintyMilliseconds { text += " ±\(uncertainty) ms" }
         text += " (relay minus this computer"

@@ -1,5 +1,8 @@
 /// A failure reported by a command itself: one line and an exit status.
-struct CLIError: Error {
+/// `CustomStringConvertible` so that a module which only sees `any Error` (a passphrase
+/// provider's failure inside `Vault.open`) still shows the message, never
+/// `CLIError(message: …)` (README, "Errors").
+struct CLIError: Error, CustomStringConvertible {
     /// What is wrong and what to do, in one line.
     var message: String
     /// 1 for errors, 2 for usage errors.
@@ -9,6 +12,8 @@ struct CLIError: Error {
         self.message = message
         self.status = status
     }
+
+    var description: String { message }
 
     /// A usage error (exit status 2).
     static func usage(_ message: String) -> CLIError { CLIError(message, status: 2) }

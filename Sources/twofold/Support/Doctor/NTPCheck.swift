@@ -1,3 +1,4 @@
+import CDaemonSupport
 import Foundation
 
 /// `doctor`'s NTP check: `timedatectl show -p NTPSynchronized --value` where `timedatectl`
@@ -25,7 +26,14 @@ enum NTPCheck {
         }
     }
 
+    /// Without an answer from timedatectl the kernel still knows whether something
+    /// disciplines its clock (adjtimex(2), read-only): a local vault's clock is checked too.
     static func unknown(_ message: String, clockAgrees: Bool?) -> DoctorFinding {
+        switch twofold_clock_synchronised() {
+        case 1: return .ok("ntp", message + "; the kernel reports the clock synchronised (adjtimex)")
+        case 0: return .warn("ntp", message + "; the kernel reports the clock not synchronised (adjtimex), so it can drift", fix: fix)
+        default: break
+        }
         if clockAgrees == true { return .ok("ntp", message + "; the clock agrees with the relay's") }
         return .warn("ntp", message, fix: fix)
     }
