@@ -22,6 +22,9 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case authenticatorPro = "authenticator-pro"
     /// Steam mobile authenticator / Steam Desktop Authenticator JSON (`shared_secret`).
     case steam
+    /// KeePassXC / KeePass 2 export: the CSV of `keepassxc-cli export --format csv`
+    /// (the `TOTP` or `otp` column, or `TOTP Seed` / `TOTP Settings`).
+    case keepass
 
     /// The app's name as people know it, for messages.
     public var displayName: String {
@@ -37,6 +40,7 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable, Codable {
         case .proton: return "Proton Authenticator"
         case .authenticatorPro: return "Authenticator Pro"
         case .steam: return "Steam authenticator"
+        case .keepass: return "KeePassXC / KeePass"
         }
     }
 }

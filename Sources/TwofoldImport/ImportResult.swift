@@ -68,6 +68,10 @@ public struct ImportResult: Sendable, Hashable {
     public var tokens: [ImportedToken]
     /// Entries that could not be read, in file order.
     public var failures: [ImportFailure]
+    /// Entries that hold no token at all and were passed over: password entries of a
+    /// password manager's export (KeePass). Counted so the summary can say so; they
+    /// are neither tokens nor failures.
+    public var withoutToken: Int = 0
 
     /// Creates a result.
     public init(format: ImportFormat, tokens: [ImportedToken] = [], failures: [ImportFailure] = []) {

@@ -42,6 +42,7 @@ public struct Importer: Sendable {
         case .proton: return try ProtonFormat.read(data)
         case .authenticatorPro: return try AuthenticatorProFormat.read(data)
         case .steam: return try SteamFormat.read(data)
+        case .keepass: return try KeePassCSVFormat.read(data)
         }
     }
 
@@ -58,7 +59,7 @@ public struct Importer: Sendable {
         case .proton: return try ProtonFormat.read(json)
         case .authenticatorPro: return try AuthenticatorProFormat.read(json)
         case .steam: return try SteamFormat.read(json)
-        case .otpauth, .google, .ente:
+        case .otpauth, .google, .ente, .keepass:
             return try read(data, format: format, password: password)
         }
     }
