@@ -38,6 +38,18 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Export: the random number generator or cipher failed.
     case exportFailed(reason: String)
 
+    /// The import format the error is about, when it names one (for `import --json`).
+    public var format: ImportFormat? {
+        switch self {
+        case .malformed(let format, _), .unsupportedVersion(let format, _), .passwordRequired(let format),
+            .wrongPassword(let format), .keyDerivationTooCostly(let format, _), .unsupportedEncryption(let format, _):
+            return format
+        case .tooLarge, .unrecognizedFormat, .tooManyEntries, .nestingTooDeep, .exportOmissions,
+            .exportEncryptionUnsupported, .exportFailed:
+            return nil
+        }
+    }
+
     /// One line: what is wrong and what to do.
     public var description: String {
         switch self {

@@ -6,7 +6,8 @@ extension ImportFormat {
     /// JSON files are told apart by their top-level fields (each app's are distinctive);
     /// text files by their first meaningful line (`otpauth-migration://` is Google,
     /// `otpauth://` is a URI list, or Ente when a `codeDisplay` parameter appears) or a
-    /// CSV header with `login_totp` (Bitwarden). Binary that is not UTF-8 is taken as an
+    /// CSV header with `login_totp` (Bitwarden) or KeePass's `Title` and `TOTP` columns.
+    /// Binary that is not UTF-8 is taken as an
     /// encrypted andOTP backup, the one binary format read here. Files over the size
     /// limit or with hostile nesting are not recognised.
     public static func detect(_ data: Data) -> ImportFormat? {
@@ -74,6 +75,7 @@ extension ImportFormat {
             return lines.contains(where: { $0.text.contains("codeDisplay=") }) ? .ente : .otpauth
         }
         if first.split(separator: ",").contains("login_totp") { return .bitwarden }
+        if KeePassCSVFormat.isHeader(first) { return .keepass }
         return nil
     }
 }

@@ -26,6 +26,9 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case keepassXML = "keepass-xml"
     /// KeePass KDBX 4 database (KeePassXC, KeePass 2), opened with its password.
     case kdbx
+    /// KeePassXC / KeePass 2 export: the CSV of `keepassxc-cli export --format csv`
+    /// (the `TOTP` or `otp` column, or `TOTP Seed` / `TOTP Settings`).
+    case keepass
 
     /// The app's name as people know it, for messages.
     public var displayName: String {
@@ -43,6 +46,7 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable, Codable {
         case .steam: return "Steam authenticator"
         case .keepassXML: return "KeePass XML"
         case .kdbx: return "KeePass KDBX"
+        case .keepass: return "KeePassXC / KeePass"
         }
     }
 }

@@ -44,6 +44,7 @@ public struct Importer: Sendable {
         case .steam: return try SteamFormat.read(data)
         case .keepassXML: return try KeePassXMLFormat.read(data)
         case .kdbx: return try KDBXFormat.read(data, password: password)
+        case .keepass: return try KeePassCSVFormat.read(data)
         }
     }
 
@@ -60,7 +61,7 @@ public struct Importer: Sendable {
         case .proton: return try ProtonFormat.read(json)
         case .authenticatorPro: return try AuthenticatorProFormat.read(json)
         case .steam: return try SteamFormat.read(json)
-        case .otpauth, .google, .ente, .keepassXML, .kdbx:
+        case .otpauth, .google, .ente, .keepassXML, .kdbx, .keepass:
             return try read(data, format: format, password: password)
         }
     }

@@ -17,8 +17,9 @@ extension KeyURI {
         /// - Parameter names are matched case-insensitively after percent-decoding;
         ///   unknown names (apps add their own, such as `image` or `color`) are
         ///   ignored, but their escapes must still be well formed.
-        /// - A known parameter given twice is refused: different apps would pick
-        ///   different copies (first or last), so one QR code could mean two tokens.
+        /// - A known parameter given twice with different values is refused: different
+        ///   apps would pick different copies (first or last), so one QR code could mean
+        ///   two tokens. The same value repeated (after decoding) is accepted.
         /// - Empty pairs (`&&`) are skipped; a pair without `=` has an empty value.
         init(_ query: ArraySlice<UInt8>) throws(OTPError) {
             var start = query.startIndex
@@ -39,8 +40,15 @@ extension KeyURI {
                 // whatever its type (a `counter` is not read for totp, but must be well formed).
                 try PercentEncoding.validate(rawValue, part: "parameter '\(KeyURI.excerpt(nameBytes))'")
                 guard Self.known.contains(name) else { continue }
-                if values[name] != nil {
-                    throw .malformedURI("parameter '\(name)' is given more than once")
+                if let earlier = values[name] {
+                    // The same value twice is harmless (OTPClient writes `issuer=Steam&issuer=Steam`);
+                    // values are compared decoded, so `a+b` and `a%20b` are one value.
+                    let first = try PercentEncoding.decode(earlier, plusIsSpace: true, part: "parameter '\(name)'")
+                    let again = try PercentEncoding.decode(rawValue, plusIsSpace: true, part: "parameter '\(name)'")
+                    guard first == again else {
+                        throw .malformedURI("parameter '\(name)' is given twice with different values")
+                    }
+                    continue
                 }
                 values[name] = rawValue
             }

@@ -5,7 +5,8 @@
 /// the URI syntax. Where that document is silent, Twofold decides as follows:
 ///
 /// - Scheme and type are case-insensitive; surrounding whitespace is trimmed.
-/// - Types are `totp`, `hotp` and `steam`; `totp` with `encoder=steam` is Steam too.
+/// - Types are `totp`, `hotp` and `steam`; `totp` with `encoder=steam` is Steam too, and
+///   so is `totp` with `digits=5` and the issuer Steam (OTPClient's form).
 /// - Label: `Issuer:Account`, split at the first literal `:`; if there is none, at the
 ///   first `%3A` ("Label": the separator is "a literal or url-encoded colon"). The
 ///   format says names contain no colon; Twofold still keeps one, written `%3A`
@@ -15,9 +16,13 @@
 ///   issuer and account is trimmed (the format allows `Issuer: account`).
 /// - Query: form encoding, so `+` and `%20` both decode to a space.
 /// - The `issuer` parameter wins over the label prefix; an empty one counts as absent.
+///   Where the decoded label starts with that issuer, optional spaces and a colon
+///   (literal or `%3A`), the account is what follows, whatever colons the issuer holds;
+///   only otherwise is the label split at its first colon.
 /// - Parameters that do not apply to the type are ignored like unknown ones (`period`
 ///   for `hotp`, `counter` for `totp`, and `algorithm`, `digits`, `period` for Steam,
-///   which fixes them); a known parameter given twice is refused.
+///   which fixes them); a known parameter given twice is accepted when both values are
+///   the same after decoding, refused when they differ.
 /// - `#` is an ordinary character: otpauth URIs have no fragment, and some generators
 ///   forget to encode `#` in names.
 /// - Labels and issuers with control characters (NUL, ESC, newlines…) are refused:
@@ -63,11 +68,19 @@ public enum KeyURI {
             kind = .steam
         }
 
-        let (labelIssuer, account) = try parseLabel(rawLabel)
-        var issuer = labelIssuer
+        var (issuer, account) = try parseLabel(rawLabel)
         if let given = try parameters.text("issuer") {
             let trimmed = try checkedName(given, part: "the issuer parameter")
-            if !trimmed.isEmpty { issuer = trimmed }
+            if !trimmed.isEmpty {
+                issuer = trimmed
+                if let rest = try accountAfterIssuer(trimmed, in: rawLabel) { account = rest }
+            }
+        }
+
+        // OTPClient writes Steam as `totp` with `digits=5` and issuer Steam (no encoder);
+        // no TOTP has 5 digits (the model's range is 6–10), so this can only mean Steam.
+        if kind == .totp, issuer.lowercased() == "steam", try parameters.number("digits") == 5 {
+            kind = .steam
         }
 
         guard let secretText = try parameters.text("secret") else { throw .emptySecret }
@@ -147,6 +160,21 @@ public enum KeyURI {
             try checkedName(issuerPart, part: "the label"),
             try checkedName(accountPart, part: "the label")
         )
+    }
+
+    /// The account when the decoded label is `issuer`, optional spaces, a colon (literal
+    /// or `%3A`), then the account; nil when the label does not start that way.
+    ///
+    /// This runs before the first-colon split wins: an issuer that itself holds a colon
+    /// (`Corp%3A%20Inc%3Aops` with `issuer=Corp: Inc`) would otherwise leave half of
+    /// the issuer in the account. The match is exact (case-sensitive), after trimming.
+    static func accountAfterIssuer(_ issuer: String, in raw: ArraySlice<UInt8>) throws(OTPError) -> String? {
+        let label = try PercentEncoding.decodeText(raw, plusIsSpace: false, part: "the label")
+        let trimmed = trimmingWhitespace(label)
+        guard trimmed.hasPrefix(issuer) else { return nil }
+        let afterIssuer = trimmed.dropFirst(issuer.count).drop(while: { $0.isWhitespace })
+        guard afterIssuer.first == ":" else { return nil }
+        return try checkedName(String(afterIssuer.dropFirst()), part: "the label")
     }
 
     /// Trims whitespace and refuses control characters in an issuer or account name.

@@ -43,6 +43,7 @@ struct CLIExportTests {
 
     static let formats = [
         Format(name: "otpauth", args: ["--format", "otpauth", "--yes"], carriesTagsAndNotes: false),
+        Format(name: "otpauth, Steam as encoder=steam", args: ["--format", "otpauth", "--steam-as", "encoder", "--yes"], carriesTagsAndNotes: false),
         Format(name: "aegis", args: ["--format", "aegis", "--yes"], carriesTagsAndNotes: true),
         Format(name: "aegis encrypted", args: ["--format", "aegis", "--encrypt", "--password-stdin"], password: "correct horse", carriesTagsAndNotes: true),
         Format(name: "google", args: ["--format", "google", "--yes", "--skip-unsupported"], carriesTagsAndNotes: false),

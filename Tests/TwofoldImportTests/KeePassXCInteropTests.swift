@@ -9,7 +9,7 @@ import TwofoldOTP
 /// (AES-KDF, AES-256; a CustomData item makes KeePassXC write KDBX 4 rather than 3.1) and
 /// `keepassxc-cli export` writes it back as XML. Twofold reads both; every field and the
 /// codes at fixed times are checked against the tokens made here and against oathtool.
-@Suite("KeePassXC interop", .enabled(if: ExternalTool.path("keepassxc-cli") != nil, "keepassxc-cli is not installed (scripts/install-deps)"))
+@Suite("KeePassXC interop", .enabled(if: KeePassXCTool.path("keepassxc-cli") != nil, "keepassxc-cli is not installed (scripts/install-deps)"))
 struct KeePassXCInteropTests {
     struct Made {
         var title: String
@@ -95,8 +95,8 @@ struct KeePassXCInteropTests {
         let xmlPath = dir.appendingPathComponent("in.xml").path
         let dbPath = dir.appendingPathComponent("db.kdbx").path
         try Data(xml(entries).utf8).write(to: URL(fileURLWithPath: xmlPath))
-        try ExternalTool.run("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "\(password)\n\(password)\n")
-        let exported = try ExternalTool.run("keepassxc-cli", ["export", "-q", "--format", "xml", dbPath], input: "\(password)\n")
+        try KeePassXCTool.run("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "\(password)\n\(password)\n")
+        let exported = try KeePassXCTool.run("keepassxc-cli", ["export", "-q", "--format", "xml", dbPath], input: "\(password)\n")
         return (entries, try Data(contentsOf: URL(fileURLWithPath: dbPath)), exported)
     }
 
@@ -106,7 +106,7 @@ struct KeePassXCInteropTests {
         #expect(result.withoutToken == entries.count - expected.count, "\(file): entries without a token")
         for got in result.tokens.map(\.token) where got.kind == .totp {
             for time in [0, 1_111_111_109, 1_234_567_890, 2_000_000_000] {
-                #expect(got.code(atUnixTime: Int64(time)) == (try ExternalTool.oathtool(got, at: time)), "\(file) \(got.label) at \(time)")
+                #expect(got.code(atUnixTime: Int64(time)) == (try KeePassXCTool.oathtool(got, at: time)), "\(file) \(got.label) at \(time)")
             }
         }
     }
@@ -133,7 +133,7 @@ struct KeePassXCInteropTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let xmlPath = dir.appendingPathComponent("in.xml").path, dbPath = dir.appendingPathComponent("db.kdbx").path
         try Data(Self.xml(entries).utf8).write(to: URL(fileURLWithPath: xmlPath))
-        try ExternalTool.run("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "pw\npw\n")
+        try KeePassXCTool.run("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "pw\npw\n")
         let result = try Importer.read(Data(contentsOf: URL(fileURLWithPath: dbPath)), password: password)
         for title in ["Steam", "Acme: Corp", "Legacy"] {
             let token = try #require(result.tokens.first { $0.token.issuer == title }?.token)
@@ -141,7 +141,7 @@ struct KeePassXCInteropTests {
             var agreed = false
             for _ in 0..<3 where !agreed {
                 let before = Int64(Date().timeIntervalSince1970)
-                let theirs = String(decoding: try ExternalTool.run("keepassxc-cli", ["show", "-q", "-t", dbPath, title], input: "pw\n"), as: UTF8.self)
+                let theirs = String(decoding: try KeePassXCTool.run("keepassxc-cli", ["show", "-q", "-t", dbPath, title], input: "pw\n"), as: UTF8.self)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 let after = Int64(Date().timeIntervalSince1970)
                 guard token.timeStep(atUnixTime: before) == token.timeStep(atUnixTime: after) else { continue }

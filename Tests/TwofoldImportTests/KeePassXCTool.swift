@@ -3,7 +3,7 @@ import TwofoldOTP
 
 /// Runs the real `keepassxc-cli` (Debian `keepassxc`) and `oathtool`, found on PATH, for
 /// the KeePass interop tests.
-enum ExternalTool {
+enum KeePassXCTool {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }

@@ -173,8 +173,8 @@ struct KeyURITests {
         "otpauth://totp/x%1B%5B31m?secret=JBSWY3DPEHPK3PXP",
         "otpauth://totp/x\u{7}?secret=JBSWY3DPEHPK3PXP",
         "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=a%0Ab",
-        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&SECRET=JBSWY3DPEHPK3PXP",
-        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=6&digits=6",
+        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&SECRET=GEZDGNBVGY3TQOJQ",
+        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=6&digits=8",
         "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=a&iss%75er=b",
     ])
     func rejectsMalformed(uri: String) {

@@ -19,8 +19,10 @@ public struct Exporter: Sendable {
     ///     export throw ``ImportError/exportOmissions(_:)`` listing all of them, unless
     ///     this is true, in which case the others are written and the left-out ones are
     ///     listed in ``ExportResult/omitted``. A token is never left out silently.
+    ///   - steam: for ``ExportFormat/otpauth``, the form of Steam URIs (``SteamURIForm``).
     public static func write(
-        _ tokens: [OTPToken], format: ExportFormat, password: String? = nil, allowOmissions: Bool = false
+        _ tokens: [OTPToken], format: ExportFormat, password: String? = nil, allowOmissions: Bool = false,
+        steam: SteamURIForm = .type
     ) throws(ImportError) -> ExportResult {
         if password != nil && format != .aegis {
             throw .exportEncryptionUnsupported(format)
@@ -39,7 +41,7 @@ public struct Exporter: Sendable {
         }
         let text: String
         switch format {
-        case .otpauth: text = OTPAuthListExporter.write(included)
+        case .otpauth: text = OTPAuthListExporter.write(included, steam: steam)
         case .aegis: text = try AegisExporter.write(included, password: password)
         case .google: text = try GoogleMigrationExporter.write(included)
         }

@@ -28,6 +28,11 @@ struct ImportCollector {
         }
     }
 
+    /// Counts an entry that holds no token (a password entry), so the summary can say so.
+    mutating func skipWithoutToken() {
+        result.withoutToken += 1
+    }
+
     /// Records an entry that failed before any token could be read from it.
     mutating func fail(line: Int? = nil, label: String? = nil, reason: String) throws(ImportError) {
         let entry = try next(line: line, label: label)

@@ -31,6 +31,9 @@ extension AddCommand {
             added = result.added
             skipped = result.duplicates.count
         }
+        for entry in added {
+            if let warning = entry.token.shortSecretWarning { Warnings.emit("\(entry.token.label): \(warning)") }
+        }
         if output.json {
             try JSONOutput.print(added.map { TokenJSON.object(for: $0, showSecret: false) })
         } else if tokens.count == 1, let entry = added.first {

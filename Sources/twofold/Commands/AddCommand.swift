@@ -76,8 +76,13 @@ struct AddCommand: ParsableCommand {
         try token.validate()
         let vault = try unlock.openVault(global)
         let entry = try vault.add(token)
+        // A short secret is a warning, never a refusal (OTPToken.shortSecretWarning says why).
+        let warning = token.shortSecretWarning
+        if let warning { Warnings.emit(warning) }
         if output.json {
-            try JSONOutput.print(TokenJSON.object(for: entry, showSecret: false))
+            var object = TokenJSON.object(for: entry, showSecret: false)
+            if let warning { object["warnings"] = [warning] }
+            try JSONOutput.print(object)
         } else {
             print("Added \(entry.token.label.isEmpty ? "token" : entry.token.label) (id \(entry.id.hex)).")
         }

@@ -45,6 +45,11 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Export unencrypted without asking (for scripts).")
     var yes = false
 
+    @Option(name: .customLong("steam-as"), help: ArgumentHelp(
+        "How otpauth writes Steam tokens: type (otpauth://steam/, read by Aegis, 2FAS, Ente) or encoder (otpauth://totp/…&encoder=steam, read by KeePassXC).",
+        valueName: "FORM"))
+    var steamAs: SteamURIForm = .type
+
     func validate() throws {
         if encrypt && format != .aegis {
             throw ValidationError("--encrypt works only with --format aegis: the other formats cannot be encrypted")
@@ -52,6 +57,9 @@ struct ExportCommand: ParsableCommand {
         if passwordStdin && !encrypt { throw ValidationError("--password-stdin needs --encrypt") }
         if qr && format == .aegis { throw ValidationError("--qr draws otpauth or google URIs: use --format otpauth or google") }
         if qr && output != nil { throw ValidationError("--qr draws to the terminal: drop --output") }
+        if steamAs != .type && format != .otpauth {
+            throw ValidationError("--steam-as works only with --format otpauth: aegis has its own Steam type and google has none")
+        }
     }
 
     func run() throws {
@@ -97,7 +105,8 @@ struct ExportCommand: ParsableCommand {
     /// The export's bytes; a refusal to leave tokens out names the flag that allows it.
     private func export(_ tokens: [OTPToken], password: String?) throws -> ExportResult {
         do {
-            return try Exporter.write(tokens, format: format, password: password, allowOmissions: skipUnsupported)
+            return try Exporter.write(
+                tokens, format: format, password: password, allowOmissions: skipUnsupported, steam: steamAs)
         } catch {
             guard case .exportOmissions(let omitted) = error, let first = omitted.first else { throw error }
             throw CLIError("\(omitted.count) token(s) cannot be exported as \(format.rawValue) (\(first)): choose another format, or pass --skip-unsupported to export the others")

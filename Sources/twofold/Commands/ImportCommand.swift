@@ -11,7 +11,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import the tokens of another authenticator app's export file.",
         discussion: """
             Formats: otpauth, google, aegis, andotp, 2fas, bitwarden, freeotp-plus, ente, proton, \
-            authenticator-pro, steam, keepass-xml, kdbx; --format auto (the default) recognises the file. \
+            authenticator-pro, steam, keepass, keepass-xml, kdbx; --format auto (the default) recognises the file. \
             If any entry cannot be read, nothing is imported and every failing entry is listed; \
             --skip-invalid imports the others. Tokens already in the vault (same secret, type and \
             parameters) are skipped and counted. With --password-stdin and --passphrase-stdin, \
@@ -45,12 +45,42 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        var report: ImportReport?
+        do {
+            try runImport(&report)
+        } catch {
+            // --json prints its document on every refusal, even one before the file was
+            // read (README, "Import and export"); the error line still goes to stderr.
+            if output.json {
+                let named = format.format ?? (error as? ImportError)?.format
+                var refused = report ?? ImportReport(format: named, failures: [], dryRun: dryRun)
+                refused.added = 0
+                refused.warnings = []  // nothing was imported: a short secret is moot
+                refused.error = Self.message(for: error)
+                try? refused.print(json: true, source: file)
+            }
+            throw error
+        }
+    }
+
+    /// The one line Main would print for `error`, for the JSON document.
+    static func message(for error: any Error) -> String {
+        if let error = error as? CLIError { return error.message }
+        if let error = error as? any UserFacingError { return error.description }
+        return TwofoldCommand.message(for: error)
+    }
+
+    private func runImport(_ reportOut: inout ImportReport?) throws {
         let home = global.vaultHome
         // Say so before asking for any password when there is no vault to import into.
         guard home.hasVault else { throw VaultError.notInitialized(home: home.path) }
         let result = try readFile()
         var report = ImportReport(format: result.format, failures: result.failures, dryRun: dryRun)
         report.withoutToken = result.withoutToken
+        report.warnings = result.tokens.compactMap { imported in
+            imported.token.shortSecretWarning.map { (imported.entry, $0) }
+        }
+        reportOut = report
 
         // Duplicates inside the file are skipped like those already in the vault.
         var seen = DuplicateIndex([])
@@ -64,6 +94,7 @@ struct ImportCommand: ParsableCommand {
             }
         }
 
+        reportOut = report
         if !report.failures.isEmpty && !skipInvalid {
             try refuse(report, readable: result.tokens.count)
         }
@@ -103,11 +134,9 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    /// Lists every failing entry on stderr (and the summary with --json), then stops.
+    /// Lists every failing entry on stderr (with --json, `run` prints the summary), then stops.
     private func refuse(_ report: ImportReport, readable: Int) throws -> Never {
-        if output.json {
-            try report.print(json: true, source: file)
-        } else {
+        if !output.json {
             for failure in report.failures {
                 FileHandle.standardError.write(Data("twofold: \(failure)\n".utf8))
             }

@@ -25,3 +25,5 @@ struct ImportFormatArgument: ExpressibleByArgument {
 }
 
 extension ExportFormat: ExpressibleByArgument {}
+
+extension SteamURIForm: ExpressibleByArgument {}
