@@ -136,7 +136,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
                 #expect(got.period == want.period, "\(want.issuer)", sourceLocation: sourceLocation)
             }
             if want.kind == .totp {
-                for time in KeePassXCInteropTests.times {
+                for time in KeePassXCCSVInteropTests.times {
                     #expect(got.code(atUnixTime: time) == (try ExternalTool.oathtoolCode(want, at: time)),
                         "\(want.issuer) at \(time)", sourceLocation: sourceLocation)
                 }
