@@ -10,7 +10,7 @@ import TwofoldProtocol
             let account = try await client.createAccount()
             #expect(try await client.get("/v1/head", token: account.token)["head"] == .null)
             let ids = (0..<5).map { _ in RecordID.random() }
-            let bytes = ids.map { _ in sealed(200) }
+            let bytes = ids.map { _ in sealed() }
             let writes = zip(ids, bytes).map { write($0, version: version(1 << 16, account.device.id), expected: nil, sealed: $1) }
             let r = try await client.push(account, writes: writes, counter: 1, expected: nil)
             #expect(r.status == 200, "\(r.text)")
@@ -122,7 +122,7 @@ import TwofoldProtocol
         }.run(mode) { client in
             let account = try await client.createAccount()
             let v = version(1 << 16, account.device.id)
-            let four = (0..<4).map { _ in write(.random(), version: v, expected: nil, sealed: sealed(100)) }
+            let four = (0..<4).map { _ in write(.random(), version: v, expected: nil, sealed: sealed(297)) }
             let tooMany = try await client.push(account, writes: four, counter: 1, expected: nil)
             #expect(tooMany.status == 413)
             #expect(tooMany.code == "batch_too_large")
@@ -132,7 +132,7 @@ import TwofoldProtocol
             #expect(overRecords.status == 507)
             #expect(overRecords.code == "quota_exceeded")
             #expect(overRecords.json["error"]?["details"]?["quota"] == .string("records"))
-            let overBytes = try await client.push(account, writes: [write(.random(), version: v, expected: nil, sealed: sealed(800))],
+            let overBytes = try await client.push(account, writes: [write(.random(), version: v, expected: nil, sealed: sealed(553))],
                                                   counter: 2, expected: 1)
             #expect(overBytes.json["error"]?["details"]?["quota"] == .string("record_bytes"))
             #expect(try await client.get("/v1/records?after=0", token: account.token)["latest_seq"] == .int(3))
