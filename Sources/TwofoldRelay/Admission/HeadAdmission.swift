@@ -25,7 +25,7 @@ enum HeadAdmission {
         let head = signed.head
         guard head.account == account else { throw refuse("names account \(head.account.hex), not this account") }
         guard head.signer == device else { throw refuse("is signed as device \(head.signer.hex), not as the device pushing it") }
-        guard Ed25519.verify(signature: signed.signature, message: head.signedMessage, publicKey: signKey) else {
+        guard Ed25519KeyPair.verify(signature: signed.signature, message: head.signedMessage, publicKey: signKey) else {
             throw refuse("has a signature that does not verify with this device's key")
         }
         guard head.counter == UInt64(write.counter) else {
