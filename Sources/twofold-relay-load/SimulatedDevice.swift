@@ -32,6 +32,9 @@ final class SimulatedDevice: @unchecked Sendable {
     private var cursor: Int64 = 0
     /// The counter of the latest head this device knows of (its own, or pulled).
     private var headCounter: Int64 = 0
+    /// The relay's set as this device mirrors it (metadata only): the relay checks that each
+    /// pushed head's count and digest describe its set after the batch (sync.md, "Pushing").
+    private var mirror: [RecordID: RecordHeader] = [:]
     private var rng = SystemRandomNumberGenerator()
 
     init(index: Int, port: Int) {
@@ -215,6 +218,13 @@ final class SimulatedDevice: @unchecked Sendable {
             }
             let page = r.json
             let records = page["records"] as? [[String: Any]] ?? []
+            for r in records {
+                guard let id = (r["record_id"] as? String).flatMap({ try? RecordID(hex: $0) }),
+                      let v = (r["version"] as? String).flatMap({ try? RecordVersion(text: $0) }),
+                      let kind = (r["kind"] as? NSNumber).flatMap({ RecordKind(rawValue: $0.uint8Value) }),
+                      let epoch = (r["epoch"] as? NSNumber)?.uint32Value, let deleted = r["deleted"] as? Bool else { continue }
+                mirror[id] = RecordHeader(account: accountID, id: id, kind: kind, version: v, epoch: epoch, deleted: deleted)
+            }
             more = page["more"] as? Bool ?? false
             if more, let last = (records.last?["seq"] as? NSNumber)?.int64Value {
                 cursor = last
@@ -234,18 +244,27 @@ final class SimulatedDevice: @unchecked Sendable {
     private func write(batch: Int) {
         for _ in 0..<5 {
             let hlc = UInt64(Date().timeIntervalSince1970 * 1000) << 16
-            let version = RecordVersion(hlc: hlc, device: id).description
-            let writes = (0..<batch).map { _ in
-                "{\"record_id\":\"\(RecordID.random().hex)\",\"kind\":1,\"version\":\"\(version)\",\"epoch\":1,\"deleted\":false,"
-                    + "\"sealed\":\"\(Base64URL.encode([1] + SecureRandom.bytes(255)))\",\"expected_version\":null}"
+            let stamp = RecordVersion(hlc: hlc, device: id)
+            let version = stamp.description
+            let ids = (0..<batch).map { _ in RecordID.random() }
+            let writes = ids.map { record in
+                "{\"record_id\":\"\(record.hex)\",\"kind\":1,\"version\":\"\(version)\",\"epoch\":1,\"deleted\":false,"
+                    + "\"sealed\":\"\(Base64URL.encode([1] + SecureRandom.bytes(296)))\",\"expected_version\":null}"
             }
+            var after = mirror
+            for record in ids {
+                after[record] = RecordHeader(account: accountID, id: record, kind: .token, version: stamp, epoch: 1, deleted: false)
+            }
+            let head = Head(account: accountID, counter: UInt64(headCounter + 1), epoch: 1, records: after.values, signer: id)
+                .signed(with: sign).bytes
             let expected = headCounter == 0 ? "null" : String(headCounter)
             let body = "{\"writes\":[\(writes.joined(separator: ","))],\"head\":{\"counter\":\(headCounter + 1),"
-                + "\"head\":\"\(Base64URL.encode(SecureRandom.bytes(96)))\",\"expected_counter\":\(expected)}}"
+                + "\"head\":\"\(Base64URL.encode(head))\",\"expected_counter\":\(expected)}}"
             let sent = monotonicNs()
             guard let r = timed("write", "POST", "/v1/records", body: body) else { return }
             if r.status == 200, let seq = (r.json["seq"] as? NSNumber)?.int64Value {
                 headCounter += 1
+                mirror = after
                 tally.writes.append((seq, sent))
                 return
             }

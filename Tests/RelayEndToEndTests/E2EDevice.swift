@@ -40,14 +40,38 @@ struct E2EDevice {
         return r.status
     }
 
-    /// A batch of `count` new records with head `counter`.
-    func batch(count: Int, counter: Int, recordBytes: Int = 1500) -> String {
-        let v = RecordVersion(hlc: UInt64(counter) << 16, device: id).description
+    /// The metadata of every record the relay holds for the account: the mirror a device
+    /// builds its heads over (sync.md, "Pushing").
+    func relaySet(port: Int) throws -> [RecordID: RecordHeader] {
+        var set: [RecordID: RecordHeader] = [:]
+        var after = 0
+        while true {
+            let page = Self.json(try RawHTTP.request(port: port, "GET", "/v1/records?after=\(after)&limit=1000", token: token).body)
+            for r in page["records"] as? [[String: Any]] ?? [] {
+                guard let id = (r["record_id"] as? String).flatMap({ try? RecordID(hex: $0) }),
+                      let v = (r["version"] as? String).flatMap({ try? RecordVersion(text: $0) }),
+                      let kind = (r["kind"] as? Int).flatMap({ RecordKind(rawValue: UInt8($0)) }),
+                      let epoch = r["epoch"] as? Int, let deleted = r["deleted"] as? Bool else { continue }
+                set[id] = RecordHeader(account: account, id: id, kind: kind, version: v, epoch: UInt32(epoch), deleted: deleted)
+                after = max(after, r["seq"] as? Int ?? after)
+            }
+            guard page["more"] as? Bool == true else { return set }
+        }
+    }
+
+    /// A batch of `count` new records (`recordBytes` sealed bytes: 41 plus a power of two)
+    /// with head `counter`, over `set` (the relay's set before it), which it updates.
+    func batch(count: Int, counter: Int, over set: inout [RecordID: RecordHeader], recordBytes: Int = 2089) -> String {
+        let stamp = RecordVersion(hlc: UInt64(counter) << 16, device: id)
+        let v = stamp.description
         let writes = (0..<count).map { _ in
-            "{\"record_id\":\"\(RecordID.random().hex)\",\"kind\":1,\"version\":\"\(v)\",\"epoch\":1,\"deleted\":false,"
+            let record = RecordID.random()
+            set[record] = RecordHeader(account: account, id: record, kind: .token, version: stamp, epoch: 1, deleted: false)
+            return "{\"record_id\":\"\(record.hex)\",\"kind\":1,\"version\":\"\(v)\",\"epoch\":1,\"deleted\":false,"
                 + "\"sealed\":\"\(Base64URL.encode([1] + SecureRandom.bytes(recordBytes - 1)))\",\"expected_version\":null}"
         }
+        let head = Head(account: account, counter: UInt64(counter), epoch: 1, records: set.values, signer: id).signed(with: sign).bytes
         let expected = counter == 1 ? "null" : String(counter - 1)
-        return "{\"writes\":[\(writes.joined(separator: ","))],\"head\":{\"counter\":\(counter),\"head\":\"\(Base64URL.encode([1, 2, 3]))\",\"expected_counter\":\(expected)}}"
+        return "{\"writes\":[\(writes.joined(separator: ","))],\"head\":{\"counter\":\(counter),\"head\":\"\(Base64URL.encode(head))\",\"expected_counter\":\(expected)}}"
     }
 }

@@ -20,7 +20,8 @@ import TwofoldProtocol
         for round in 0..<3 {
             // Keep batches in flight on another thread and kill the relay underneath them.
             let port = relay.port, token = device.token, start = counter
-            let bodies = (0..<40).map { device.batch(count: batchSize, counter: start + $0) }
+            var set = try device.relaySet(port: port)
+            let bodies = (0..<40).map { device.batch(count: batchSize, counter: start + $0, over: &set) }
             let answers = AnswerCount()
             let writer = Thread {
                 for body in bodies {

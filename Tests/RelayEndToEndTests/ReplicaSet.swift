@@ -130,13 +130,18 @@ struct ReplicaDevice {
         return device
     }
 
-    /// A push of one write to `record` (new when `expected` is nil) with head `counter`.
+    /// A push of one write to `record` (new when `expected` is nil) with head `counter`:
+    /// the account holds this one record, so the head covers it alone (the relay checks
+    /// the head's count and digest, sync.md "Pushing" [SYN-23]).
     func write(_ record: RecordID, expected: String?, counter: Int, hlc: UInt64) -> (body: String, version: String) {
-        let version = RecordVersion(hlc: hlc, device: id).description
+        let stamp = RecordVersion(hlc: hlc, device: id)
+        let version = stamp.description
+        let header = RecordHeader(account: account, id: record, kind: .token, version: stamp, epoch: 1, deleted: false)
+        let head = Head(account: account, counter: UInt64(counter), epoch: 1, records: [header], signer: id).signed(with: sign).bytes
         let body = """
             {"writes":[{"record_id":"\(record.hex)","kind":1,"version":"\(version)","epoch":1,"deleted":false,
-             "sealed":"\(Base64URL.encode([1] + SecureRandom.bytes(63)))","expected_version":\(expected.map { "\"\($0)\"" } ?? "null")}],
-             "head":{"counter":\(counter),"head":"\(Base64URL.encode([1, 2, 3]))","expected_counter":\(counter == 1 ? "null" : String(counter - 1))}}
+             "sealed":"\(Base64URL.encode([1] + SecureRandom.bytes(296)))","expected_version":\(expected.map { "\"\($0)\"" } ?? "null")}],
+             "head":{"counter":\(counter),"head":"\(Base64URL.encode(head))","expected_counter":\(counter == 1 ? "null" : String(counter - 1))}}
             """
         return (body, version)
     }

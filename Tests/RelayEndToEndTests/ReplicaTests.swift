@@ -54,10 +54,12 @@ struct ReplicaTests {
         #expect(try RawHTTP.request(port: one.port, "GET", "/v1/account", token: lost.token).status == 200)
         let (stream, _) = try lost.openStream(port: one.port)
         let grant = Base64URL.encode(Array(repeating: 7, count: 101))
+        // The account holds no record: the rotation's head covers the empty set at epoch 2.
+        let head = Head(account: owner.account, counter: 1, epoch: 2, records: [RecordHeader](), signer: owner.id).signed(with: owner.sign).bytes
         let rotation = """
             {"from_epoch":1,"to_epoch":2,"revoke":["\(lost.id.hex)"],"records":[],
              "grants":[{"recipient":"\(owner.id.hex)","sealed":"\(grant)"},{"recipient":"recovery","sealed":"\(grant)"}],
-             "head":{"counter":1,"head":"\(Base64URL.encode([1, 2, 3]))","expected_counter":null}}
+             "head":{"counter":1,"head":"\(Base64URL.encode(head))","expected_counter":null}}
             """
         let start = Date()
         let rotated = try RawHTTP.request(port: two.port, "POST", "/v1/rotations", body: rotation, token: owner.token)

@@ -135,7 +135,7 @@ import TwofoldProtocol
                     == "malformed_request")
             let snap = RecordID.random()
             #expect(try await client.post("/v1/snapshots", .obj(["snapshot_id": .string(snap.hex), "epoch": .int(1),
-                                                                 "created_at_ms": .int(1), "sealed": .string(sealed())]), token: alice.token).status == 201)
+                                                                 "created_at_ms": .int(1), "sealed": .string(snapshotBytes(snap, created: 1))]), token: alice.token).status == 201)
             #expect(try await client.get("/v1/snapshots/\(snap.hex)", token: mallory.token).status == 404)
             #expect(try await client.send(.delete, "/v1/snapshots/\(snap.hex)", token: mallory.token).status == 404)
             #expect(try await client.get("/v1/snapshots/\(snap.hex)", token: alice.token).status == 200)

@@ -26,7 +26,7 @@ import TwofoldProtocol
             #expect(try await client.push(otherAccount, writes: [write(id, version: version(1 << 16, other.id), expected: nil)],
                                           counter: 1, expected: nil).status == 200)
             let rotation = GrantRotationRouteTests.rotation(from: 1, revoke: [account.device.id], records: [(id, version(1 << 16, other.id))],
-                                                           grantees: [other.id.hex, "recovery"], counter: 2, expected: 1)
+                                                           grantees: [other.id.hex, "recovery"], counter: 2, expected: 1, signer: otherAccount)
             #expect(try await client.post("/v1/rotations", rotation, token: otherToken).status == 200)
             let r = try await stream.value
             #expect(r.status == 200)

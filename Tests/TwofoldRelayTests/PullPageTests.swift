@@ -72,12 +72,12 @@ import TwofoldProtocol
     func aPushIsSeenByTheNextPull(_ mode: Mode) async throws {
         try await RelayHarness().run(mode) { client in
             let account = try await client.createAccount()
-            let first = write(RecordID.random(), version: version(1 << 16, account.device.id), expected: nil, sealed: sealed(40))
+            let first = write(RecordID.random(), version: version(1 << 16, account.device.id), expected: nil, sealed: sealed())
             #expect(try await client.push(account, writes: [first], counter: 1, expected: nil).status == 200)
             let page1 = try await client.get("/v1/records?after=0", token: account.token)
             #expect(page1["records"]?.array?.count == 1)
             #expect(try await client.get("/v1/records?after=0", token: account.token)["latest_seq"] == .int(1))
-            let second = write(RecordID.random(), version: version(2 << 16, account.device.id), expected: nil, sealed: sealed(40))
+            let second = write(RecordID.random(), version: version(2 << 16, account.device.id), expected: nil, sealed: sealed())
             #expect(try await client.push(account, writes: [second], counter: 2, expected: 1).status == 200)
             let page2 = try await client.get("/v1/records?after=0", token: account.token)
             #expect(page2["records"]?.array?.count == 2)

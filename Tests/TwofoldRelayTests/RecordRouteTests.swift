@@ -10,7 +10,7 @@ import TwofoldProtocol
             let account = try await client.createAccount()
             #expect(try await client.get("/v1/head", token: account.token)["head"] == .null)
             let ids = (0..<5).map { _ in RecordID.random() }
-            let bytes = ids.map { _ in sealed(200) }
+            let bytes = ids.map { _ in sealed() }
             let writes = zip(ids, bytes).map { write($0, version: version(1 << 16, account.device.id), expected: nil, sealed: $1) }
             let r = try await client.push(account, writes: writes, counter: 1, expected: nil)
             #expect(r.status == 200, "\(r.text)")
@@ -74,8 +74,10 @@ import TwofoldProtocol
             let account = try await client.createAccount()
             let id = RecordID.random()
             let v = version(1 << 16, account.device.id)
-            for bad in [write(id, version: v, expected: nil, sealed: Base64URL.encode([0x02, 1, 2])),
-                        write(id, version: "019B76DB6B500000." + account.device.id.hex, expected: nil),
+            // A wrong format byte is now 422 record_invalid, the code of every sealed-bytes rule [API-31].
+            #expect(try await client.push(account, writes: [write(id, version: v, expected: nil, sealed: Base64URL.encode([0x02, 1, 2]))],
+                                          counter: 1, expected: nil).code == "record_invalid")
+            for bad in [write(id, version: "019B76DB6B500000." + account.device.id.hex, expected: nil),
                         write(id, version: v, expected: nil, kind: 4),
                         write(id, version: v, expected: nil, epoch: 0)] {
                 #expect(try await client.push(account, writes: [bad], counter: 1, expected: nil).code == "malformed_request")
@@ -122,7 +124,7 @@ import TwofoldProtocol
         }.run(mode) { client in
             let account = try await client.createAccount()
             let v = version(1 << 16, account.device.id)
-            let four = (0..<4).map { _ in write(.random(), version: v, expected: nil, sealed: sealed(100)) }
+            let four = (0..<4).map { _ in write(.random(), version: v, expected: nil, sealed: sealed(297)) }
             let tooMany = try await client.push(account, writes: four, counter: 1, expected: nil)
             #expect(tooMany.status == 413)
             #expect(tooMany.code == "batch_too_large")
@@ -132,7 +134,7 @@ import TwofoldProtocol
             #expect(overRecords.status == 507)
             #expect(overRecords.code == "quota_exceeded")
             #expect(overRecords.json["error"]?["details"]?["quota"] == .string("records"))
-            let overBytes = try await client.push(account, writes: [write(.random(), version: v, expected: nil, sealed: sealed(800))],
+            let overBytes = try await client.push(account, writes: [write(.random(), version: v, expected: nil, sealed: sealed(553))],
                                                   counter: 2, expected: 1)
             #expect(overBytes.json["error"]?["details"]?["quota"] == .string("record_bytes"))
             #expect(try await client.get("/v1/records?after=0", token: account.token)["latest_seq"] == .int(3))

@@ -5,22 +5,22 @@ import TwofoldProtocol
 
 /// Snapshots (relay-api.md, "Snapshots") and pairing mailboxes (devices.md, "Linking") [DEV-10].
 @Suite struct SnapshotLinkRouteTests {
-    func upload(_ client: RelayTestClient, _ account: TestAccount, id: RecordID = .random(), created: Int64, size: Int = 64) async throws -> Reply {
+    func upload(_ client: RelayTestClient, _ account: TestAccount, id: RecordID = .random(), created: Int64, block: Int = 4096) async throws -> Reply {
         try await client.post("/v1/snapshots", .obj(["snapshot_id": .string(id.hex), "epoch": .int(1), "created_at_ms": .int(created),
-                                                     "sealed": .string(sealed(size))]), token: account.token)
+                                                     "sealed": .string(snapshotBytes(id, created: created, block: block))]), token: account.token)
     }
 
     @Test(arguments: Mode.allCases)
     func snapshotsUploadListFetchDeleteWithQuota(_ mode: Mode) async throws {
-        try await RelayHarness { $0.limits.snapshotsPerAccount = 2; $0.limits.snapshotBytesPerAccount = 1000 }.run(mode) { client in
+        try await RelayHarness { $0.limits.snapshotsPerAccount = 2; $0.limits.snapshotBytesPerAccount = 10_000 }.run(mode) { client in
             let account = try await client.createAccount()
             let first = RecordID.random()
             let up = try await upload(client, account, id: first, created: 100)
             #expect(up.status == 201)
-            #expect(up["size"] == .int(64))
+            #expect(up["size"] == .int(4165))
             #expect(up["device_id"] == .string(account.device.id.hex))
             #expect(try await upload(client, account, id: first, created: 100).code == "snapshot_exists")
-            #expect(try await upload(client, account, created: 200, size: 2000).code == "quota_exceeded")
+            #expect(try await upload(client, account, created: 200, block: 8192).code == "quota_exceeded")
             #expect(try await upload(client, account, created: 200).status == 201)
             let full = try await upload(client, account, created: 300)
             #expect(full.status == 507)

@@ -40,6 +40,8 @@ public enum RelayErrorCode: String, Sendable, CaseIterable, Codable {
     case recoveryRateLimited = "recovery_rate_limited"
     case tooManyStreams = "too_many_streams"
     case quotaExceeded = "quota_exceeded"
+    case headInvalid = "head_invalid"
+    case recordInvalid = "record_invalid"
     case internalError = "internal_error"
     case unavailable = "unavailable"
 
@@ -60,6 +62,7 @@ public enum RelayErrorCode: String, Sendable, CaseIterable, Codable {
         case .bodyTooLarge, .batchTooLarge: return .contentTooLarge
         case .rateLimited, .recoveryRateLimited, .tooManyStreams: return .tooManyRequests
         case .quotaExceeded: return .init(code: 507, reasonPhrase: "Insufficient Storage")
+        case .headInvalid, .recordInvalid: return .unprocessableContent
         case .internalError: return .internalServerError
         case .unavailable: return .serviceUnavailable
         }

@@ -69,6 +69,7 @@ extension RelayRoutes {
                                             allowed: ["epoch", "grant", "tag"])
             let epoch = try body.int("epoch", in: 1...WireFormat.maxEpoch)
             let grant = try body.bytes("grant", lengths: 1...RequestParsing.maxGrantBytes)
+            try RecordAdmission.checkGrant(grant, field: "grant")
             let tag = try body.bytes("tag", lengths: 32...32)
             guard let rendezvous = Self.rendezvous(context) else { throw SQLiteRelayStore.linkNotFound }
             let now = relay.clock.nowMs

@@ -23,10 +23,14 @@ extension RelayRoutes {
             var writes: [RecordWrite] = []
             writes.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                writes.append(try RequestParsing.recordWrite(item, path: body.itemPath("writes", i)))
+                let path = body.itemPath("writes", i)
+                let write = try RequestParsing.recordWrite(item, path: path)
+                try RecordAdmission.checkShape(write, account: device.accountID, field: path)
+                writes.append(write)
             }
             try RequestParsing.requireDistinct(writes.map(\.recordID), what: "the batch")
-            let head = try RequestParsing.head(try body.object("head", allowed: RequestParsing.headFields))
+            var head = try RequestParsing.head(try body.object("head", allowed: RequestParsing.headFields))
+            head.claim = try await relay.headClaim(head, device: device)
             let outcome = try await relay.store.push(account: device.accountID, device: device.deviceID, writes: writes, head: head,
                                                      quotas: relay.configuration.limits.quotas, nowMs: relay.clock.nowMs)
             relay.hub.publish(.records(seq: outcome.seq), account: device.accountID, exceptDevice: device.deviceID)
@@ -98,6 +102,14 @@ extension RelayRoutes {
 }
 
 extension Relay {
+    /// Reads and signature-checks a pushed head against the pushing device's key [SYN-23].
+    func headClaim(_ head: HeadWrite, device: AuthenticatedDevice) async throws -> HeadClaim {
+        guard let found = try await store.device(device.deviceID, account: device.accountID), found.status == .active else {
+            throw RelayError(.deviceRevoked, "this device was removed from the account: link it again from another device")
+        }
+        return try HeadAdmission.claim(head, account: device.accountID, device: device.deviceID, signKey: found.keys.signKey)
+    }
+
     /// A page of the account's records. A page from the cache is one earlier store read,
     /// dropped on any change to the account (``PullPageCache``) [API-18]; the caller has
     /// checked the token, the device and the rate limit.

@@ -9,7 +9,8 @@ extension RelayRoutes {
             let body = try JSONObjectReader(
                 try await relay.readJSON(request, limit: relay.configuration.limits.rotationBodyBytes),
                 allowed: ["from_epoch", "to_epoch", "revoke", "records", "grants", "recovery", "passphrase", "head"])
-            let rotation = try Self.rotation(body, maxRecords: Int(min(relay.configuration.limits.recordsPerAccount, 1_000_000)))
+            var rotation = try Self.rotation(body, maxRecords: Int(min(relay.configuration.limits.recordsPerAccount, 1_000_000)))
+            rotation.head.claim = try await relay.headClaim(rotation.head, device: device)
             let result = try await relay.store.rotate(account: device.accountID, device: device.deviceID, rotation: rotation,
                                                       quotas: relay.configuration.limits.quotas, nowMs: relay.clock.nowMs)
             // After commit: revoked devices are refused at once and their streams close;

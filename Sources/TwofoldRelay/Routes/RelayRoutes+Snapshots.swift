@@ -17,6 +17,7 @@ extension RelayRoutes {
             let upload = SnapshotUpload(snapshotID: try body.id("snapshot_id"), epoch: try body.int("epoch", in: 1...WireFormat.maxEpoch),
                                         createdAtMs: try body.int("created_at_ms", in: 0...WireFormat.maxInteger),
                                         sealed: try body.bytes("sealed", lengths: 1...Int.max))
+            try RecordAdmission.checkSnapshot(upload)
             let info = try await relay.store.putSnapshot(account: device.accountID, device: device.deviceID, upload: upload,
                                                          quotas: relay.configuration.limits.quotas, nowMs: relay.clock.nowMs)
             return relay.json(info.json(), status: .created)

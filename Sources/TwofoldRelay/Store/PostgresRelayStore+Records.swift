@@ -71,12 +71,29 @@ extension PostgresRelayStore {
                     current[stored.recordID] = stored
                 }
             }
+            for w in writes { try RecordAdmission.checkKind(w, stored: current[w.recordID]?.kind) }
             let conflicts = writes.compactMap { w in current[w.recordID].flatMap { $0.version != w.expectedVersion ? $0 : nil } }
             if writes.contains(where: { current[$0.recordID]?.version != $0.expectedVersion }) {
                 throw RelayError(.versionConflict, "a record changed since this device last saw it; merge conflict.records and retry",
                                  conflict: .obj(["records": .array(conflicts.map(\.json))]))
             }
             try Self.checkHead(head, account: acct)
+            if let claim = head.claim {
+                // The set after the write, by metadata only [SYN-23].
+                var set: [RecordID: RecordHeader] = [:]
+                for row in try await Self.rows(conn, """
+                    SELECT record_id, kind, version, epoch, deleted FROM record WHERE account_id = \(Self.bin(account.bytes))
+                    """, self.logger) {
+                    let id = try row.recordID("record_id")
+                    set[id] = try HeadAdmission.header(account: account, id: id, kind: try row.int("kind"), version: try row.text("version"),
+                                                       epoch: try row.int("epoch"), deleted: try row.bool("deleted"))
+                }
+                for w in writes {
+                    set[w.recordID] = try HeadAdmission.header(account: account, id: w.recordID, kind: w.kind, version: w.version,
+                                                               epoch: w.epoch, deleted: w.deleted)
+                }
+                try HeadAdmission.check(claim, accountEpoch: epoch, set: Array(set.values))
+            }
             let added = Int64(writes.filter { current[$0.recordID] == nil }.count)
             let bytesDelta = writes.reduce(Int64(0)) { $0 + Int64($1.sealed.count) - Int64(current[$1.recordID]?.sealed.count ?? 0) }
             let count = try acct.int("record_count"), bytes = try acct.int("record_bytes")

@@ -17,8 +17,14 @@ extension PostgresRelayStore {
                                  conflict: .obj(["epoch": .int(epoch), "latest_seq": .int(latestSeq)]))
             }
             var versions: [RecordID: String] = [:]
-            for row in try await Self.rows(conn, "SELECT record_id, version FROM record WHERE account_id = \(accountID)", self.logger) {
-                versions[try row.recordID("record_id")] = try row.text("version")
+            var after: [RecordHeader] = []
+            for row in try await Self.rows(conn, "SELECT record_id, kind, version, deleted FROM record WHERE account_id = \(accountID)", self.logger) {
+                let id = try row.recordID("record_id"), version = try row.text("version")
+                versions[id] = version
+                if rotation.head.claim != nil {
+                    after.append(try HeadAdmission.header(account: account, id: id, kind: try row.int("kind"), version: version,
+                                                          epoch: rotation.toEpoch, deleted: try row.bool("deleted")))
+                }
             }
             var named = Set<RecordID>()
             let complete = rotation.records.count == versions.count && rotation.records.allSatisfy { r in
@@ -52,6 +58,8 @@ extension PostgresRelayStore {
                 throw RelayError.malformed("grants must cover exactly the devices that stay active, recovery\(passphraseAfter ? " and passphrase" : ""), once each")
             }
             try Self.checkHead(rotation.head, account: acct)
+            // The set after the rotation: every record at its version, at the new epoch [SYN-23].
+            if let claim = rotation.head.claim { try HeadAdmission.check(claim, accountEpoch: rotation.toEpoch, set: after) }
             let newBytes = rotation.records.reduce(Int64(0)) { $0 + Int64($1.sealed.count) }
             if newBytes > quotas.maxRecordBytes {
                 throw RelayError.quota("record_bytes", limit: quotas.maxRecordBytes, used: try acct.int("record_bytes"),

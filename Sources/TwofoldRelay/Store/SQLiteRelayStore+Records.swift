@@ -49,6 +49,7 @@ extension SQLiteRelayStore {
                     WHERE account_id = ? AND record_id = ?
                     """), arguments: [Data(account.bytes), Data(write.recordID.bytes)]).map(Self.record)
                 guard let stored else { continue }
+                try RecordAdmission.checkKind(write, stored: stored.kind)
                 current[write.recordID] = stored
                 if stored.version != write.expectedVersion { conflicts.append(stored) }
             }
@@ -58,6 +59,22 @@ extension SQLiteRelayStore {
                                  conflict: .obj(["records": .array(conflicts.map(\.json))]))
             }
             try Self.checkHead(head, account: acct)
+            if let claim = head.claim {
+                // The set after the write, by metadata only [SYN-23].
+                var set: [RecordID: RecordHeader] = [:]
+                for row in try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT record_id, kind, version, epoch, deleted FROM record WHERE account_id = ?
+                    """), arguments: [Data(account.bytes)]) {
+                    let id = try row.recordID("record_id")
+                    set[id] = try HeadAdmission.header(account: account, id: id, kind: row["kind"], version: row["version"],
+                                                       epoch: row["epoch"], deleted: row["deleted"])
+                }
+                for w in writes {
+                    set[w.recordID] = try HeadAdmission.header(account: account, id: w.recordID, kind: w.kind, version: w.version,
+                                                               epoch: w.epoch, deleted: w.deleted)
+                }
+                try HeadAdmission.check(claim, accountEpoch: epoch, set: Array(set.values))
+            }
             let added = Int64(writes.filter { current[$0.recordID] == nil }.count)
             let bytesDelta = writes.reduce(Int64(0)) { $0 + Int64($1.sealed.count) - Int64(current[$1.recordID]?.sealed.count ?? 0) }
             let count: Int64 = acct["record_count"], bytes: Int64 = acct["record_bytes"]
@@ -94,7 +111,11 @@ extension SQLiteRelayStore {
     /// `epoch_mismatch` unless every epoch is the account's.
     static func checkEpoch(_ epochs: [Int64], account epoch: Int64) throws {
         guard epochs.allSatisfy({ $0 == epoch }) else {
-            throw RelayError(.epochMismatch, "the account moved to epoch \(epoch); fetch GET /v1/grant, re-seal and retry",
+            // A write ahead of the account is not "the account moved": say which it is.
+            let ahead = epochs.first { $0 > epoch }
+            let message = ahead.map { "a write is sealed at epoch \($0) but the account is at epoch \(epoch); pull, re-seal at epoch \(epoch) and retry" }
+                ?? "the account moved to epoch \(epoch); fetch GET /v1/grant, re-seal and retry"
+            throw RelayError(.epochMismatch, message,
                              details: [.init("epoch", .int(epoch))], conflict: .obj(["epoch": .int(epoch)]))
         }
     }

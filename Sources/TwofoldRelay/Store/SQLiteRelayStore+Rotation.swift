@@ -15,8 +15,9 @@ extension SQLiteRelayStore {
                 throw RelayError(.rotationConflict, "the account is at epoch \(epoch), not \(rotation.fromEpoch); pull and build the rotation again",
                                  conflict: .obj(["epoch": .int(epoch), "latest_seq": .int(latestSeq)]))
             }
-            let stored = try Row.fetchAll(db, sql: "SELECT record_id, version, length(sealed) AS size FROM record WHERE account_id = ?",
-                                          arguments: [Data(account.bytes)])
+            let stored = try Row.fetchAll(db, sql: """
+                SELECT record_id, kind, version, deleted, length(sealed) AS size FROM record WHERE account_id = ?
+                """, arguments: [Data(account.bytes)])
             var versions: [RecordID: String] = [:]
             for row in stored { versions[try row.recordID("record_id")] = row["version"] }
             var named = Set<RecordID>()
@@ -52,6 +53,14 @@ extension SQLiteRelayStore {
                 throw RelayError.malformed("grants must cover exactly the devices that stay active, recovery\(passphraseAfter ? " and passphrase" : ""), once each")
             }
             try Self.checkHead(rotation.head, account: acct)
+            if let claim = rotation.head.claim {
+                // The set after the rotation: every record at its version, at the new epoch [SYN-23].
+                let set = try stored.map { row in
+                    try HeadAdmission.header(account: account, id: try row.recordID("record_id"), kind: row["kind"], version: row["version"],
+                                             epoch: rotation.toEpoch, deleted: row["deleted"])
+                }
+                try HeadAdmission.check(claim, accountEpoch: rotation.toEpoch, set: set)
+            }
             let newBytes = rotation.records.reduce(Int64(0)) { $0 + Int64($1.sealed.count) }
             if newBytes > quotas.maxRecordBytes {
                 throw RelayError.quota("record_bytes", limit: quotas.maxRecordBytes, used: acct["record_bytes"],

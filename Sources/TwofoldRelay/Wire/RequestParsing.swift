@@ -31,7 +31,9 @@ enum RequestParsing {
         guard let recipient = GrantRecipient(text: text), !devicesOnly || { if case .device = recipient { true } else { false } }() else {
             throw .malformed("field '\(path).recipient' must be \(devicesOnly ? "a device id (32 lowercase hex digits)" : "a device id, recovery or passphrase")")
         }
-        return GrantEntry(recipient: recipient, sealed: try r.bytes("sealed", lengths: 1...maxGrantBytes))
+        let sealed = try r.bytes("sealed", lengths: 1...maxGrantBytes)
+        try RecordAdmission.checkGrant(sealed, field: "\(path).sealed")
+        return GrantEntry(recipient: recipient, sealed: sealed)
     }
 
     static func head(_ r: JSONObjectReader) throws(RelayError) -> HeadWrite {
@@ -43,9 +45,7 @@ enum RequestParsing {
 
     static func sealedRecord(_ r: JSONObjectReader, _ key: String) throws(RelayError) -> [UInt8] {
         let sealed = try r.bytes(key, lengths: 1...(1 << 20))
-        guard sealed.first == 0x01 else {
-            throw .malformed("field '\(r.path).\(key)' must start with format byte 0x01 (Protocol/crypto.md, \"Sealed record\")")
-        }
+        try RecordAdmission.checkSealed(sealed, field: "\(r.path).\(key)")
         return sealed
     }
 

@@ -30,8 +30,16 @@ struct TestAccount: Sendable {
     var token: String
 }
 
-/// Random sealed bytes of the record format (the relay only checks the format byte).
-func sealed(_ count: Int = 64) -> String { Base64URL.encode([0x01] + SecureRandom.bytes(count - 1)) }
+/// Random sealed bytes of the record format: format byte, a padded block of a power of two
+/// (`count` − 41 bytes) — what the relay can check without keys [API-31].
+func sealed(_ count: Int = 297) -> String { Base64URL.encode([0x01] + SecureRandom.bytes(count - 1)) }
+
+/// Random sealed bytes of a snapshot whose clear header names `id`, `epoch` and `created`,
+/// `69 + block` bytes (crypto.md, "Snapshots").
+func snapshotBytes(_ id: RecordID, epoch: UInt32 = 1, created: Int64, block: Int = 4096) -> String {
+    let header = SnapshotHeader(id: try! SnapshotID(bytes: id.bytes), epoch: epoch, createdMilliseconds: UInt64(created))
+    return Base64URL.encode(header.encoded + SecureRandom.bytes(24 + block + 16))
+}
 
 /// A random stand-in for a sealed grant.
 func grantBytes() -> String { Base64URL.encode(SecureRandom.bytes(101)) }
@@ -84,13 +92,43 @@ extension RelayTestClient {
                                                       "challenge": .string(challenge), "signature": .string(signature)]))
     }
 
-    /// Pushes new or updated records with the next head.
+    /// Pushes new or updated records with the next head: a real head, signed by the
+    /// account's device, over the store's set with `writes` applied, as a device builds it
+    /// from its mirror (sync.md, "Pushing"), so the relay's head checks pass [SYN-23].
     @discardableResult
     func push(_ account: TestAccount, writes: [JSONValue], counter: Int64, expected: Int64?) async throws -> Reply {
-        try await post("/v1/records", .obj(["writes": .array(writes),
-                                            "head": .obj(["counter": .int(counter), "head": .string(sealed(96)),
-                                                          "expected_counter": expected.map { .int($0) } ?? .null])]),
-                       token: account.token)
+        let head = try await validHead(account, writes: writes, counter: counter)
+        return try await post("/v1/records", .obj(["writes": .array(writes),
+                                                   "head": .obj(["counter": .int(counter), "head": .string(Base64URL.encode(head)),
+                                                                 "expected_counter": expected.map { .int($0) } ?? .null])]),
+                              token: account.token)
+    }
+
+    /// The signed head a device with a faithful mirror would push after `writes`.
+    func validHead(_ account: TestAccount, writes: [JSONValue], counter: Int64, epoch: UInt32? = nil) async throws -> [UInt8] {
+        var set: [RecordID: RecordHeader] = [:]
+        var after: Int64 = 0
+        var accountEpoch: Int64 = 1
+        while true {
+            let page = try await store.pull(account: account.id, after: after, limit: 1000)
+            accountEpoch = page.epoch
+            for r in page.records {
+                set[r.recordID] = try HeadAdmission.header(account: account.id, id: r.recordID, kind: r.kind, version: r.version,
+                                                           epoch: r.epoch, deleted: r.deleted)
+            }
+            after = page.records.last?.seq ?? after
+            if !page.more { break }
+        }
+        for w in writes {
+            guard let id = w["record_id"]?.string.flatMap({ WireFormat.id($0, as: RecordID.self) }), let kind = w["kind"]?.int,
+                  let v = w["version"]?.string, let e = w["epoch"]?.int, case .bool(let deleted)? = w["deleted"] else { continue }
+            if let h = try? HeadAdmission.header(account: account.id, id: id, kind: kind, version: v, epoch: e, deleted: deleted) {
+                set[id] = h
+            }
+        }
+        let head = Head(account: account.id, counter: UInt64(max(counter, 0)), epoch: epoch ?? UInt32(accountEpoch),
+                        records: Array(set.values), signer: account.device.id)
+        return head.signed(with: account.device.sign).bytes
     }
 
     /// Links a new device into `account` through a mailbox and returns it with its token.

@@ -46,6 +46,10 @@ public struct HeadWrite: Sendable, Equatable {
     public var head: [UInt8]
     /// The stored head's counter the writer saw; nil before the first.
     public var expectedCounter: Int64?
+    /// What the head says of the set after the write, read and signature-checked by the
+    /// route (``HeadAdmission``); the store checks it inside the transaction [SYN-23].
+    /// Nil only for heads written below the routes (store tests, ``RelayStoreCopy``).
+    public var claim: HeadClaim? = nil
 }
 
 /// The head as stored: bytes, counter, signer and the seq of the batch that published it.
