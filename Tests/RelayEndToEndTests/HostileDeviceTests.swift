@@ -7,7 +7,7 @@ import TwofoldProtocol
 /// An active device of an account that turns hostile, against the real `twofold-relay`
 /// binary on loopback: each write every other device would refuse is refused by the relay
 /// with 422 and a stable code, and the account is left as it was (sync.md, "Pushing",
-/// step 3 [SYN-23]; relay-api.md, "What the relay checks without keys" [API-31]).
+/// step 3 [SYN-26]; relay-api.md, "What the relay checks without keys" [API-31]).
 @Suite(.serialized) struct HostileDeviceTests {
     /// A push body of `writes` (JSON text) with `head` as given.
     static func push(_ writes: [String], head: [UInt8], counter: Int) -> String {

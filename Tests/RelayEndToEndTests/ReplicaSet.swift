@@ -132,7 +132,7 @@ struct ReplicaDevice {
 
     /// A push of one write to `record` (new when `expected` is nil) with head `counter`:
     /// the account holds this one record, so the head covers it alone (the relay checks
-    /// the head's count and digest, sync.md "Pushing" [SYN-23]).
+    /// the head's count and digest, sync.md "Pushing" [SYN-26]).
     func write(_ record: RecordID, expected: String?, counter: Int, hlc: UInt64) -> (body: String, version: String) {
         let stamp = RecordVersion(hlc: hlc, device: id)
         let version = stamp.description

@@ -31,7 +31,7 @@ import TwofoldProtocol
 
     /// A rotation body; its head, signed by `signer`'s device, covers `records` (kind 1, as
     /// ``write(_:version:expected:epoch:kind:sealed:)`` writes them) at the new epoch, as
-    /// the relay checks [SYN-23].
+    /// the relay checks [SYN-26].
     static func rotation(from: Int64, revoke: [DeviceID], records: [(RecordID, String)], grantees: [String], counter: Int64,
                          expected: Int64?, signer: TestAccount) -> JSONValue {
         let epoch = UInt32(from + 1)

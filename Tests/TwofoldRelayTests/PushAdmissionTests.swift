@@ -4,7 +4,7 @@ import TwofoldProtocol
 @testable import TwofoldRelay
 
 /// What the relay refuses without keys, so that no device can publish data every other
-/// device refuses (sync.md, "Pushing", step 3 [SYN-23]; relay-api.md, "What the relay
+/// device refuses (sync.md, "Pushing", step 3 [SYN-26]; relay-api.md, "What the relay
 /// checks without keys" [API-31]). Each refusal leaves the account as it was.
 @Suite struct PushAdmissionTests {
     /// Pushes `writes` with `head` as given (not the helper's valid head).

@@ -11,7 +11,7 @@ public struct HeadClaim: Sendable, Equatable {
 }
 
 /// The head rules the relay checks without any key (Protocol/sync.md, "Pushing", step 3;
-/// relay-api.md, "Records") [SYN-23]: a device that publishes a head every other device
+/// relay-api.md, "Records") [SYN-26]: a device that publishes a head every other device
 /// refuses would freeze them, so the relay refuses it first.
 enum HeadAdmission {
     /// Checks what needs no stored state but the pusher's key: format byte and length,

@@ -102,7 +102,7 @@ extension RelayRoutes {
 }
 
 extension Relay {
-    /// Reads and signature-checks a pushed head against the pushing device's key [SYN-23].
+    /// Reads and signature-checks a pushed head against the pushing device's key [SYN-26].
     func headClaim(_ head: HeadWrite, device: AuthenticatedDevice) async throws -> HeadClaim {
         guard let found = try await store.device(device.deviceID, account: device.accountID), found.status == .active else {
             throw RelayError(.deviceRevoked, "this device was removed from the account: link it again from another device")

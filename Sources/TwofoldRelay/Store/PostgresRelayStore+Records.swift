@@ -79,7 +79,7 @@ extension PostgresRelayStore {
             }
             try Self.checkHead(head, account: acct)
             if let claim = head.claim {
-                // The set after the write, by metadata only [SYN-23].
+                // The set after the write, by metadata only [SYN-26].
                 var set: [RecordID: RecordHeader] = [:]
                 for row in try await Self.rows(conn, """
                     SELECT record_id, kind, version, epoch, deleted FROM record WHERE account_id = \(Self.bin(account.bytes))

@@ -58,7 +58,7 @@ extension PostgresRelayStore {
                 throw RelayError.malformed("grants must cover exactly the devices that stay active, recovery\(passphraseAfter ? " and passphrase" : ""), once each")
             }
             try Self.checkHead(rotation.head, account: acct)
-            // The set after the rotation: every record at its version, at the new epoch [SYN-23].
+            // The set after the rotation: every record at its version, at the new epoch [SYN-26].
             if let claim = rotation.head.claim { try HeadAdmission.check(claim, accountEpoch: rotation.toEpoch, set: after) }
             let newBytes = rotation.records.reduce(Int64(0)) { $0 + Int64($1.sealed.count) }
             if newBytes > quotas.maxRecordBytes {

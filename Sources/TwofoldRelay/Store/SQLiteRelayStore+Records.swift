@@ -60,7 +60,7 @@ extension SQLiteRelayStore {
             }
             try Self.checkHead(head, account: acct)
             if let claim = head.claim {
-                // The set after the write, by metadata only [SYN-23].
+                // The set after the write, by metadata only [SYN-26].
                 var set: [RecordID: RecordHeader] = [:]
                 for row in try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT record_id, kind, version, epoch, deleted FROM record WHERE account_id = ?

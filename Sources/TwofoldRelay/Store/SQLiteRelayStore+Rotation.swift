@@ -54,7 +54,7 @@ extension SQLiteRelayStore {
             }
             try Self.checkHead(rotation.head, account: acct)
             if let claim = rotation.head.claim {
-                // The set after the rotation: every record at its version, at the new epoch [SYN-23].
+                // The set after the rotation: every record at its version, at the new epoch [SYN-26].
                 let set = try stored.map { row in
                     try HeadAdmission.header(account: account, id: try row.recordID("record_id"), kind: row["kind"], version: row["version"],
                                              epoch: rotation.toEpoch, deleted: row["deleted"])

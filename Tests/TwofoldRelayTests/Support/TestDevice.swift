@@ -94,7 +94,7 @@ extension RelayTestClient {
 
     /// Pushes new or updated records with the next head: a real head, signed by the
     /// account's device, over the store's set with `writes` applied, as a device builds it
-    /// from its mirror (sync.md, "Pushing"), so the relay's head checks pass [SYN-23].
+    /// from its mirror (sync.md, "Pushing"), so the relay's head checks pass [SYN-26].
     @discardableResult
     func push(_ account: TestAccount, writes: [JSONValue], counter: Int64, expected: Int64?) async throws -> Reply {
         let head = try await validHead(account, writes: writes, counter: counter)

@@ -47,7 +47,7 @@ public struct HeadWrite: Sendable, Equatable {
     /// The stored head's counter the writer saw; nil before the first.
     public var expectedCounter: Int64?
     /// What the head says of the set after the write, read and signature-checked by the
-    /// route (``HeadAdmission``); the store checks it inside the transaction [SYN-23].
+    /// route (``HeadAdmission``); the store checks it inside the transaction [SYN-26].
     /// Nil only for heads written below the routes (store tests, ``RelayStoreCopy``).
     public var claim: HeadClaim? = nil
 }
