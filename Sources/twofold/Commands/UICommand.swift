@@ -49,8 +49,8 @@ struct UICommand: ParsableCommand {
         let open = !noOpen
         try AsyncBridge.run {
             try await app.run { url in
-                print(url)
-                fflush(stdout)
+                // Written unbuffered: whoever started us reads the URL at once, even from a pipe.
+                FileHandle.standardOutput.write(Data((url + "\n").utf8))
                 if open { Self.openBrowser(url) }
             }
         }
