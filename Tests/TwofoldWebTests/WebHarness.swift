@@ -29,19 +29,16 @@ final class WebHarness: @unchecked Sendable {
         let home = VaultHome(path: url.path)
         let vault = try Vault.create(home: home, passphrase: Self.passphrase)
         for t in tokens { _ = try vault.add(t) }
-        // The closures need the harness, which exists only once `web` is set: a box filled in after.
-        let box = HarnessBox()
+        var box: WebHarness?
         web = try WebApp(
-            WebConfiguration(home: home, port: Self.port, idleTimeoutSeconds: idleTimeout, now: { box.harness!.now }),
+            WebConfiguration(home: home, port: Self.port, idleTimeoutSeconds: idleTimeout, now: { box!.now }),
             access: VaultAccess(
                 fromDaemon: { nil },
                 withPassphrase: { p in try Vault.open(home: home) { p } },
-                useHOTP: { vault, id in box.harness!.countHOTPUse(); return try vault.useHOTP(id: id).code },
+                useHOTP: { vault, id in box!.lock.withLock { box!.hotpUses += 1 }; return try vault.useHOTP(id: id).code },
                 lockDaemon: { false }))
-        box.harness = self
+        box = self
     }
-
-    func countHOTPUse() { lock.withLock { hotpUses += 1 } }
 
     deinit { try? FileManager.default.removeItem(at: url) }
 
@@ -110,8 +107,3 @@ struct WebClient: Sendable {
 }
 
 enum WebTestError: Error { case noCookie, notUnlocked(Int) }
-
-/// Holds the harness weakly for the web app's closures.
-final class HarnessBox: @unchecked Sendable {
-    weak var harness: WebHarness?
-}

@@ -11,7 +11,7 @@ import TwofoldVault
 struct WebPagesTests {
     @Test func aLockedVaultSendsEveryPageToUnlock() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.login()
             let r = try await c.get("/", cookie: cookie)
             #expect(r.status == .seeOther)
@@ -27,7 +27,7 @@ struct WebPagesTests {
 
     @Test func aWrongPassphraseIsRefusedAndTheRightOneShowsTheCodes() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.login()
             let wrong = try await c.post("/unlock", form: ["passphrase": "nope"], cookie: cookie)
             #expect(wrong.status == .unauthorized)
@@ -45,7 +45,7 @@ struct WebPagesTests {
 
     @Test func theNextCodeShowsNearTheEndOfAPeriod() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             let token = WebHarness.totp("GitHub", "me@example.org")
             let t = Int64(h.now.timeIntervalSince1970)
@@ -63,7 +63,7 @@ struct WebPagesTests {
             WebHarness.totp("Alpha", "a@x"), WebHarness.totp("Beta", "work@x", tags: ["job"]),
             WebHarness.totp("Zulu", "z@x", tags: ["pinned"]),
         ])
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             let all = try await c.get("/", cookie: cookie).body
             let zulu = try #require(all.range(of: "Zulu")), alpha = try #require(all.range(of: "Alpha"))
@@ -79,7 +79,7 @@ struct WebPagesTests {
     @Test func hotpShowsACodeOnlyOnAPostAndUsesTheCounterOnce() async throws {
         let hotp = OTPToken(kind: .hotp, secret: WebHarness.secret, issuer: "Bank", account: "me", counter: 0)
         let h = try WebHarness(tokens: [hotp])
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             let page = try await c.get("/", cookie: cookie).body
             #expect(!page.contains(hotp.code(counter: 0)))
@@ -97,7 +97,7 @@ struct WebPagesTests {
 
     @Test func lockNowAndTheIdleTimeoutLockThePage() async throws {
         let h = try WebHarness(idleTimeout: 60)
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             #expect(try await c.post("/lock", form: [:], cookie: cookie).headers[.location] == "/unlock")
             #expect(try await c.get("/", cookie: cookie).headers[.location] == "/unlock")
@@ -111,7 +111,7 @@ struct WebPagesTests {
 
     @Test func addingAURIAndRemovingBehindAConfirmation() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             #expect(try await c.get("/add", cookie: cookie).status == .ok)
             let bad = try await c.post("/add", form: ["uri": "otpauth://totp/X?secret=not*base32"], cookie: cookie)

@@ -10,7 +10,7 @@ import TwofoldVault
 struct WebSecurityTests {
     @Test func launchTokenTurnsIntoAStrictHttpOnlyCookieAndThenStopsWorking() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let first = try await c.get("/login?token=\(c.web.launchToken)")
             #expect(first.status == .seeOther)
             #expect(first.headers[.location] == "/")
@@ -25,7 +25,7 @@ struct WebSecurityTests {
 
     @Test func noTokenAndWrongTokenAreRefused() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             #expect(try await c.get("/login").status == .forbidden)
             #expect(try await c.get("/login?token=" + String(repeating: "0", count: 64)).status == .forbidden)
             // A wrong token does not spend the right one.
@@ -35,7 +35,7 @@ struct WebSecurityTests {
 
     @Test func pagesWithoutASessionAreRefused() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             #expect(try await c.get("/").status == .unauthorized)
             #expect(try await c.get("/unlock").status == .unauthorized)
             #expect(try await c.get("/", cookie: "0123.abcd").status == .unauthorized)
@@ -46,7 +46,7 @@ struct WebSecurityTests {
 
     @Test func aForeignHostIsRefusedEvenWithASession() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             #expect(try await c.get("/", cookie: cookie).status == .ok)
             let rebound = try await c.get("/", host: "evil.example:\(WebHarness.port)", cookie: cookie)
@@ -59,7 +59,7 @@ struct WebSecurityTests {
 
     @Test func postsFromAForeignOrMissingOriginAreRefused() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.login()
             let foreign = try await c.post("/unlock", form: ["passphrase": WebHarness.passphrase], cookie: cookie, origin: "http://evil.example")
             #expect(foreign.status == .forbidden)
@@ -71,7 +71,7 @@ struct WebSecurityTests {
 
     @Test func postsWithoutTheCSRFTokenAreRefused() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.login()
             let missing = try await c.post("/unlock", form: ["passphrase": WebHarness.passphrase], cookie: cookie, csrf: false)
             #expect(missing.status == .forbidden)
@@ -88,7 +88,7 @@ struct WebSecurityTests {
 
     @Test func everyAnswerCarriesAStrictCSPAndNoStore() async throws {
         let h = try WebHarness()
-        try await h.test { c async throws in
+        try await h.test { c in
             let cookie = try await c.unlocked()
             for answer in [try await c.get("/", cookie: cookie), try await c.get("/app.js"), try await c.get("/"),
                            try await c.get("/", host: "evil.example")] {

@@ -49,8 +49,8 @@ struct UICommand: ParsableCommand {
         let open = !noOpen
         try AsyncBridge.run {
             try await app.run { url in
-                // Written unbuffered: whoever started us reads the URL at once, even from a pipe.
-                FileHandle.standardOutput.write(Data((url + "\n").utf8))
+                print(url)
+                fflush(stdout)
                 if open { Self.openBrowser(url) }
             }
         }
