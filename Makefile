@@ -24,7 +24,6 @@ demo: deps
 test: deps
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	scripts/postgres-test-cluster run -- $(SWIFT) test --skip-build
-	scripts/test-ui-browser
 	scripts/check-vectors
 	scripts/check-openapi
 	scripts/check-units

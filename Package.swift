@@ -158,19 +158,10 @@ let package = Package(
             dependencies: ["TwofoldProtocol", "TwofoldCrypto", "LoopbackHTTP"],
             path: "Sources/twofold-relay-load"
         ),
-        // The local web app (`twofold ui`, Protocol/web.md).
-        .target(
-            name: "TwofoldWeb",
-            dependencies: [
-                "TwofoldVault", "TwofoldOTP", "TwofoldProtocol",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
         .executableTarget(
             name: "twofold",
             dependencies: [
-                "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol", "TwofoldCrypto", "TwofoldSync", "TwofoldQR", "TwofoldDaemon", "TwofoldWeb",
+                "TwofoldVault", "TwofoldImport", "TwofoldOTP", "TwofoldProtocol", "TwofoldCrypto", "TwofoldSync", "TwofoldQR", "TwofoldDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // --static-swift-stdlib links with -export-dynamic, which puts all ~48,000 symbols in
@@ -219,13 +210,6 @@ let package = Package(
         .testTarget(name: "TwofoldImportTests", dependencies: ["TwofoldImport", "TwofoldOTP"]),
         .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR", "CQRLibraries", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "TwofoldCLITests", dependencies: ["twofold"]),
-        .testTarget(
-            name: "TwofoldWebTests",
-            dependencies: [
-                "TwofoldWeb", "TwofoldVault", "TwofoldOTP", "TwofoldProtocol",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
-        ),
         .testTarget(name: "TwofoldSyncTests", dependencies: ["TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]),
         // Real twofold-relay and twofold processes on loopback, temporary homes.
         .testTarget(name: "SyncEndToEndTests", dependencies: ["twofold", "twofold-relay", "TwofoldProtocol", "TwofoldVault", "TwofoldCrypto"]),

@@ -16,7 +16,7 @@ struct TwofoldCommand: ParsableCommand {
             EditCommand.self, RemoveCommand.self, ImportCommand.self, ExportCommand.self, PassphraseCommand.self,
             SyncCommand.self, StatusCommand.self, RestoreCommand.self, BackupCommand.self, RelayCommand.self,
             LinkCommand.self, ApproveCommand.self, ConflictsCommand.self,
-            UnlockCommand.self, LockCommand.self, SnapshotsCommand.self, DevicesCommand.self, RecoveryKeyCommand.self, DoctorCommand.self, ConfigCommand.self, UICommand.self,
+            UnlockCommand.self, LockCommand.self, SnapshotsCommand.self, DevicesCommand.self, RecoveryKeyCommand.self, DoctorCommand.self, ConfigCommand.self,
         ]
     )
 

@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 
-/// Every requirement in relay-api.md, devices.md, threat-model.md and web.md names a test that
+/// Every requirement in relay-api.md, devices.md and threat-model.md names a test that
 /// exists, or says which later issue brings it (the tables at the end of each file).
 @Suite struct SpecRequirementTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let files = ["relay-api.md", "devices.md", "threat-model.md", "web.md"]
+    static let files = ["relay-api.md", "devices.md", "threat-model.md"]
     static let tableHeading = "## Requirements and their tests"
-    static var tagPattern: Regex<(Substring, Substring)> { /\[(API|DEV|THR|WEB)-[0-9]+\]/ }
+    static var tagPattern: Regex<(Substring, Substring)> { /\[(API|DEV|THR)-[0-9]+\]/ }
     static var pendingPattern: Regex<(Substring, Substring?, Substring)> {
         /^(.*\s)?pending \(issue: (relay|daemon|devices)\)$/
     }
@@ -31,7 +31,7 @@ import Testing
         var table: [(String, String)] = []
         for line in lines[(split + 1)...] where line.hasPrefix("| ") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count == 3, cells[0].wholeMatch(of: /(API|DEV|THR|WEB)-[0-9]+/) != nil else { continue }
+            guard cells.count == 3, cells[0].wholeMatch(of: /(API|DEV|THR)-[0-9]+/) != nil else { continue }
             table.append((cells[0], cells[2]))
         }
         return Spec(name: name, body: Array(lines[..<split]), table: table)
