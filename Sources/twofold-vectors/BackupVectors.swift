@@ -89,7 +89,7 @@ enum BackupVectors: VectorFamily {
         let recoveryOnly = seal("recovery-only", withPassphrase: false)
         var magic = good; magic[0] ^= 0x20
         var v2 = good; v2[14] = 2
-        var epochFlipped = good; epochFlipped[19 + 16 + 3] ^= 0x01
+        var epochFlipped = good; epochFlipped[19 + 16 + 3] ^= 0x02
         var urlFlipped = good; urlFlipped[19 + 16 + 4 + 8 + 2] ^= 0x01
         var bodyFlipped = good; bodyFlipped[good.count - 100] ^= 0x01
         var longHeader = good; longHeader.replaceSubrange(15..<19, with: [0, 0, 0x20, 0x01])

@@ -44,7 +44,8 @@ struct CLIConfigAndDoctorTests {
                 .write(to: tool, atomically: true, encoding: .utf8)
             chmod(tool.path, 0o755)
             let out = try cli.run(["doctor"], environment: ["PATH": path]).stdout
-            return String(out.split(separator: "\n").first { $0.contains(" ntp ") } ?? "")
+            // The line whose check is `ntp` (another line's text may mention ntp).
+            return String(out.split(separator: "\n").first { $0.split(separator: " ").dropFirst().first == "ntp" } ?? "")
         }
         #expect(try ntpLine(answer: "echo yes").hasPrefix("ok    ntp"))
         let no = try ntpLine(answer: "echo no")

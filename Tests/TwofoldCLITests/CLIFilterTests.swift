@@ -9,8 +9,10 @@ struct CLIFilterTests {
         let cli = CLIRunner()
         defer { cli.cleanUp() }
         #expect(try cli.run(["init", "--no-passphrase"]).status == 0)
-        for (issuer, account, tags) in [("Clinic", "alice", ["desk", "work"]), ("GitHub", "alice", ["desk"]), ("Bank", "bob", ["home"])] {
-            let added = try cli.run(["add", "--issuer", issuer, "--account", account, "--secret", "JBSWY3DPEHPK3PXP"] + tags.flatMap { ["--tag", $0] })
+        for (issuer, account, secret, tags) in [("Clinic", "alice", "JBSWY3DPEHPK3PXP", ["desk", "work"]),
+                                                ("GitHub", "alice", "JBSWY3DPEHPK3PXQ", ["desk"]),
+                                                ("Bank", "bob", "JBSWY3DPEHPK3PXR", ["home"])] {
+            let added = try cli.run(["add", "--issuer", issuer, "--account", account, "--secret", secret] + tags.flatMap { ["--tag", $0] })
             #expect(added.status == 0, "\(added.stderr)")
         }
         func issuers(_ args: [String]) throws -> [String] {

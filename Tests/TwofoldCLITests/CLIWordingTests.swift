@@ -26,7 +26,7 @@ struct CLIWordingTests {
     @Test func aPassphraseWithoutATerminalSaysWhatToDoInWords() throws {
         let cli = try CLIErrorTests.prepared(passphrase: true)
         defer { cli.cleanUp() }
-        for args in [["list"], ["code", "github"], ["export"], ["passphrase", "change"]] {
+        for args in [["list"], ["code", "github"], ["export", "--format", "otpauth", "--yes"], ["passphrase", "change"]] {
             let result = try Self.runWithoutTerminal(cli, args)
             #expect(result.status == 1, "\(args): \(result.stderr)")
             #expect(result.stderr == "twofold: no terminal to read the passphrase from: use --passphrase-stdin\n",

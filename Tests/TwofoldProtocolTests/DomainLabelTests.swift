@@ -10,6 +10,7 @@ import Testing
     /// Every label of crypto.md, as the code spells it.
     static let labels: [String] = [
         RecordHeader.associatedDataLabel, Head.signatureLabel, RecordSetDigest.label, SnapshotHeader.associatedDataLabel,
+        BackupFile.associatedDataLabel,
         WrappedVaultKey.label, AccountKeyPairs.Labels.recovery.signing, AccountKeyPairs.Labels.recovery.box,
         AccountKeyPairs.Labels.passphrase.signing, AccountKeyPairs.Labels.passphrase.box,
         AccountKeyPairs.Labels.recovery.check, AccountKeyPairs.Labels.passphrase.check,

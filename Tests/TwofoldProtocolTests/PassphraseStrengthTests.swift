@@ -21,12 +21,15 @@ struct PassphraseStrengthTests {
         #expect(strength.weakness.contains("guesses"))
     }
 
-    @Test func generatedPassphrasesHoldSixtySixBitsAndPass() {
+    /// Six BIP-39 words are 66 bits of entropy; the estimator, which does not know they were
+    /// drawn at random, credits less when a word is also a common word, but never so little
+    /// that a generated phrase is refused.
+    @Test func generatedPassphrasesPass() {
         for _ in 0..<200 {
             let phrase = PassphraseStrength.generate()
             #expect(phrase.split(separator: " ").count == 6)
             let strength = PassphraseStrength(phrase)
-            #expect(strength.bits >= 66, "\(phrase): \(strength.bits)")
+            #expect(strength.bits >= 50, "\(phrase): \(strength.bits)")
             #expect(strength.isStrongEnoughForAnAccount)
         }
         // Four words are 44 bits (47 with the spaces): not enough; five are.
