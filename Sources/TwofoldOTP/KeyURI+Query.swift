@@ -20,7 +20,9 @@ extension KeyURI {
         /// - A known parameter given twice with different values is refused: different
         ///   apps would pick different copies (first or last), so one QR code could mean
         ///   two tokens. The same value repeated (after decoding) is accepted.
-        /// - Empty pairs (`&&`) are skipped; a pair without `=` has an empty value.
+        /// - Empty pairs (`&&`) are skipped; a pair without `=` has an empty value, except
+        ///   that one whose name is the start of a known name (`pe`, `digi`) is refused
+        ///   as the remains of a cut-off URI.
         init(_ query: ArraySlice<UInt8>) throws(OTPError) {
             var start = query.startIndex
             while start <= query.endIndex {
@@ -39,6 +41,11 @@ extension KeyURI {
                 // Escapes are checked in every value, read or not, so a broken URI is refused
                 // whatever its type (a `counter` is not read for totp, but must be well formed).
                 try PercentEncoding.validate(rawValue, part: "parameter '\(KeyURI.excerpt(nameBytes))'")
+                if equals == pair.endIndex, !name.isEmpty, Self.known.contains(where: { $0 != name && $0.hasPrefix(name) }) {
+                    // `&pe` is what is left of `&period=45` when a line is cut: reading the
+                    // URI with the default period would give wrong codes (KeyURI, "cut-off").
+                    throw .malformedURI("parameter '\(KeyURI.excerpt(nameBytes))' has no value, so the URI looks cut off")
+                }
                 guard Self.known.contains(name) else { continue }
                 if let earlier = values[name] {
                     // The same value twice is harmless (OTPClient writes `issuer=Steam&issuer=Steam`);

@@ -28,6 +28,11 @@
 /// - Labels and issuers with control characters (NUL, ESC, newlines…) are refused:
 ///   they have no legitimate use and could rewrite a terminal that prints them.
 /// - URIs longer than ``maximumLength`` are refused before any parsing.
+/// - Signs of a cut-off URI are refused rather than read with defaults: a second
+///   `otpauth://` inside the URI (two lines run together), and a parameter without `=`
+///   whose name is the start of a known one (`&pe` of `&period=45`). OTPClient 3.1.4
+///   writes both in its FreeOTP+ export when an issuer is not ASCII; read as written,
+///   `&pe` would give a 30 s token where the service uses 45 s, and wrong codes.
 public enum KeyURI {
     /// The longest URI accepted, in UTF-8 bytes. A QR code holds at most 2,953 bytes;
     /// 64 KiB leaves room for any real URI and bounds the work a hostile one causes.
@@ -52,6 +57,9 @@ public enum KeyURI {
             zip(bytes, scheme).allSatisfy({ asciiLowercased($0) == $1 })
         else { throw .notOTPAuthURI }
         let rest = bytes[(bytes.startIndex + scheme.count)...]
+        if containsCaseInsensitive(rest, scheme) {
+            throw .malformedURI("it holds a second otpauth:// URI, so two were run together (the file may be cut off)")
+        }
 
         // otpauth://TYPE/LABEL?QUERY — the query starts at the first `?`, the label after
         // the first `/` before it. A URI with no `/` has an empty label.
@@ -211,5 +219,17 @@ public enum KeyURI {
     static func excerpt<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         let text = String(decoding: bytes.prefix(256), as: UTF8.self)
         return text.count > 64 ? String(text.prefix(64)) + "…" : text
+    }
+
+    /// True when `needle` (lower-case ASCII) occurs in `haystack`, ignoring ASCII case.
+    /// At most `needle.count` comparisons per byte: linear for a fixed needle.
+    static func containsCaseInsensitive(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        var start = haystack.startIndex
+        while start + needle.count <= haystack.endIndex {
+            if zip(haystack[start...], needle).allSatisfy({ asciiLowercased($0) == $1 }) { return true }
+            start += 1
+        }
+        return false
     }
 }
