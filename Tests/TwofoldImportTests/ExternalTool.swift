@@ -5,6 +5,8 @@ import TwofoldOTP
 /// oathtool, python3), found on PATH and run with arguments and standard input.
 struct ExternalTool {
     let path: String
+    /// Variables set for every run, over the test's own environment.
+    let environment: [String: String]
 
     struct Output {
         var status: Int32
@@ -17,7 +19,8 @@ struct ExternalTool {
     }
 
     /// The tool on PATH, or nil when it is not installed.
-    init?(_ name: String) {
+    init?(_ name: String, environment: [String: String] = [:]) {
+        self.environment = environment
         let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         guard let found = directories.lazy.map({ "\($0)/\(name)" }).first(where: FileManager.default.isExecutableFile)
         else { return nil }
@@ -35,8 +38,9 @@ struct ExternalTool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let variables = self.environment.merging(environment) { $1 }
+        if !variables.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
         }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

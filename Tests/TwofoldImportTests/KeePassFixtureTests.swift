@@ -23,7 +23,8 @@ struct KeePassFixtureTests {
         OTPToken(kind: .steam, secret: try! Base32.decode("STEAMSTEAMSTEAM2"), issuer: "Steam", account: "gamer"),
     ]
 
-    @Test("the KDBX 4 database and the XML export give the same tokens", arguments: ["keepassxc.kdbx", "keepassxc_export.xml", "keepassxc_source.xml"])
+    @Test("the KDBX 4 databases and the XML export give the same tokens",
+        arguments: ["keepassxc.kdbx", "keepassxc_argon2id_chacha20.kdbx", "keepassxc_export.xml", "keepassxc_source.xml"])
     func fixtures(_ file: String) throws {
         let result = try Importer.read(Self.data(file), password: Self.password)
         #expect(result.format == (file.hasSuffix(".kdbx") ? .kdbx : .keepassXML))

@@ -9,7 +9,14 @@ import TwofoldOTP
 /// (AES-KDF, AES-256; a CustomData item makes KeePassXC write KDBX 4 rather than 3.1) and
 /// `keepassxc-cli export` writes it back as XML. Twofold reads both; every field and the
 /// codes at fixed times are checked against the tokens made here and against oathtool.
-@Suite("KeePassXC interop", .enabled(if: KeePassXCTool.path("keepassxc-cli") != nil, "keepassxc-cli is not installed (scripts/install-deps)"))
+///
+/// keepassxc-cli 2.7.4 has no option for the KDF or cipher of a new database (it makes
+/// AES-KDF with AES-256). For Argon2 and ChaCha20 an empty database with those settings
+/// is made by an independent implementation (Perl's File::KDBX, Debian
+/// `libfile-kdbx-perl`), and keepassxc-cli merges the entries into it and saves it:
+/// the file Twofold opens is written by KeePassXC, with its own KDF and cipher code.
+@Suite("KeePassXC interop",
+    .enabled(if: ExternalTool.installed("keepassxc-cli", "oathtool"), "keepassxc-cli or oathtool is not installed (scripts/install-deps)"))
 struct KeePassXCInteropTests {
     struct Made {
         var title: String
@@ -86,6 +93,9 @@ struct KeePassXCInteropTests {
             """
     }
 
+    /// keepassxc-cli with Qt's offscreen platform (it needs no display).
+    static let cli = ExternalTool("keepassxc-cli", environment: ["QT_QPA_PLATFORM": "offscreen"])!
+
     /// Writes the XML, makes the KDBX with keepassxc-cli and exports it back.
     static func make(password: String) throws -> (entries: [Made], kdbx: Data, exported: Data) {
         let entries = entries()
@@ -95,9 +105,9 @@ struct KeePassXCInteropTests {
         let xmlPath = dir.appendingPathComponent("in.xml").path
         let dbPath = dir.appendingPathComponent("db.kdbx").path
         try Data(xml(entries).utf8).write(to: URL(fileURLWithPath: xmlPath))
-        try KeePassXCTool.run("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "\(password)\n\(password)\n")
-        let exported = try KeePassXCTool.run("keepassxc-cli", ["export", "-q", "--format", "xml", dbPath], input: "\(password)\n")
-        return (entries, try Data(contentsOf: URL(fileURLWithPath: dbPath)), exported)
+        try cli.run(["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "\(password)\n\(password)\n")
+        let exported = try cli.run(["export", "-q", "--format", "xml", dbPath], input: "\(password)\n").stdout
+        return (entries, try Data(contentsOf: URL(fileURLWithPath: dbPath)), Data(exported.utf8))
     }
 
     static func check(_ result: ImportResult, _ entries: [Made], file: String) throws {
@@ -106,7 +116,7 @@ struct KeePassXCInteropTests {
         #expect(result.withoutToken == entries.count - expected.count, "\(file): entries without a token")
         for got in result.tokens.map(\.token) where got.kind == .totp {
             for time in [0, 1_111_111_109, 1_234_567_890, 2_000_000_000] {
-                #expect(got.code(atUnixTime: Int64(time)) == (try KeePassXCTool.oathtool(got, at: time)), "\(file) \(got.label) at \(time)")
+                #expect(got.code(atUnixTime: Int64(time)) == (try ExternalTool.oathtoolCode(got, at: Int64(time))), "\(file) \(got.label) at \(time)")
             }
         }
     }
@@ -133,7 +143,7 @@ struct KeePassXCInteropTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let xmlPath = dir.appendingPathComponent("in.xml").path, dbPath = dir.appendingPathComponent("db.kdbx").path
         try Data(Self.xml(entries).utf8).write(to: URL(fileURLWithPath: xmlPath))
-        try KeePassXCTool.run("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "pw\npw\n")
+        try Self.cli.run(["import", "-q", "-p", "-t", "100", xmlPath, dbPath], input: "pw\npw\n")
         let result = try Importer.read(Data(contentsOf: URL(fileURLWithPath: dbPath)), password: password)
         for title in ["Steam", "Acme: Corp", "Legacy"] {
             let token = try #require(result.tokens.first { $0.token.issuer == title }?.token)
@@ -141,7 +151,7 @@ struct KeePassXCInteropTests {
             var agreed = false
             for _ in 0..<3 where !agreed {
                 let before = Int64(Date().timeIntervalSince1970)
-                let theirs = String(decoding: try KeePassXCTool.run("keepassxc-cli", ["show", "-q", "-t", dbPath, title], input: "pw\n"), as: UTF8.self)
+                let theirs = try Self.cli.run(["show", "-q", "-t", dbPath, title], input: "pw\n").stdout
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 let after = Int64(Date().timeIntervalSince1970)
                 guard token.timeStep(atUnixTime: before) == token.timeStep(atUnixTime: after) else { continue }
@@ -150,5 +160,53 @@ struct KeePassXCInteropTests {
             }
             #expect(agreed)
         }
+    }
+
+    /// Writes an empty KDBX 4 with the given KDF and cipher, using File::KDBX.
+    static let fileKDBXScript = #"""
+        use strict; use warnings;
+        use File::KDBX; use File::KDBX::Constants qw(:all); use Crypt::PRNG qw(random_bytes); use Encode;
+        my ($out, $kdf, $cipher) = @ARGV;
+        my $password = decode('UTF-8', scalar <STDIN>); chomp $password;
+        my $db = File::KDBX->new;
+        $db->cipher_id($cipher eq 'chacha20' ? CIPHER_UUID_CHACHA20 : CIPHER_UUID_AES256);
+        $db->kdf_parameters({
+            KDF_PARAM_UUID() => ($kdf eq 'argon2id' ? KDF_UUID_ARGON2ID : KDF_UUID_ARGON2D),
+            KDF_PARAM_ARGON2_SALT() => random_bytes(32), KDF_PARAM_ARGON2_PARALLELISM() => 2,
+            KDF_PARAM_ARGON2_MEMORY() => 8 * 1024 * 1024, KDF_PARAM_ARGON2_ITERATIONS() => 3,
+            KDF_PARAM_ARGON2_VERSION() => 0x13 });
+        $db->dump_file($out, $password);
+        """#
+
+    @Test("a KDBX 4 database with Argon2 and ChaCha20 or AES-256, saved by keepassxc-cli",
+        .enabled(if: ExternalTool.installed("perl") && (try? ExternalTool("perl")!.run(["-MFile::KDBX", "-e1"])) != nil,
+            "Perl's File::KDBX is not installed (scripts/install-deps: libfile-kdbx-perl)"),
+        arguments: [("argon2id", "chacha20", "Argon2id", "ChaCha20"), ("argon2d", "aes256", "Argon2d", "AES 256")])
+    func argon2Database(kdf: String, cipher: String, kdfName: String, cipherName: String) throws {
+        let password = "tränen \(UInt32.random(in: 0...UInt32.max))"
+        let entries = Self.entries()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twofold-kpx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let xmlPath = dir.appendingPathComponent("in.xml").path
+        let sourcePath = dir.appendingPathComponent("source.kdbx").path
+        let targetPath = dir.appendingPathComponent("target.kdbx").path
+        try Data(Self.xml(entries).utf8).write(to: URL(fileURLWithPath: xmlPath))
+        try Self.cli.run(["import", "-q", "-p", "-t", "100", xmlPath, sourcePath], input: "\(password)\n\(password)\n")
+        let perl = try #require(ExternalTool("perl"))
+        try perl.run(["-e", Self.fileKDBXScript, targetPath, kdf, cipher], input: "\(password)\n")
+        let empty = try Data(contentsOf: URL(fileURLWithPath: targetPath))
+        try Self.cli.run(["merge", "-q", "-s", targetPath, sourcePath], input: "\(password)\n")
+        let kdbx = try Data(contentsOf: URL(fileURLWithPath: targetPath))
+        #expect(kdbx != empty, "keepassxc-cli saved the merged database")
+
+        // KeePassXC itself says which KDF and cipher the saved file has.
+        let info = try Self.cli.run(["db-info", "-q", targetPath], input: "\(password)\n").stdout
+        #expect(info.contains("KDF: \(kdfName)"), "\(info)")
+        #expect(info.contains("Cipher: \(cipherName)"), "\(info)")
+        #expect(Array(kdbx.prefix(12)) == KDBXHeader.signature + [0, 0, 4, 0], "KDBX 4.0")
+
+        try Self.check(try Importer.read(kdbx, password: password), entries, file: "\(kdf)-\(cipher).kdbx")
+        #expect(throws: ImportError.wrongPassword(.kdbx)) { try Importer.read(kdbx, password: "wrong") }
     }
 }
