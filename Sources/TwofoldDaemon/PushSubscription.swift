@@ -48,7 +48,8 @@ public struct PushSubscription: Service {
                         case .epoch:
                             await loop.request()
                         case .revoked:
-                            logger.error("the relay says this device was revoked")
+                            // Revoked, or its account deleted or suspended: the sync says which.
+                            logger.notice("the relay closed this device's push stream; syncing to learn why")
                             await loop.request(urgent: true)
                         }
                     }

@@ -24,6 +24,8 @@ public enum SyncError: Error, Sendable, Equatable, CustomStringConvertible {
     case deviceRevoked
     /// The account was deleted (401 `account_deleted`).
     case accountDeleted
+    /// The relay's admin suspended the account (401 `account_disabled`); it may come back.
+    case accountDisabled
     /// The recovery key or passphrase was not accepted (401 `recovery_failed`); the relay
     /// does not say whether the account exists ([DEV-12]).
     case recoveryFailed
@@ -65,6 +67,7 @@ public enum SyncError: Error, Sendable, Equatable, CustomStringConvertible {
         case .deviceUnknown: return "auth_failed"
         case .deviceRevoked: return "device_revoked"
         case .accountDeleted: return "account_deleted"
+        case .accountDisabled: return "account_disabled"
         case .recoveryFailed: return "recovery_failed"
         case .rateLimited(_, let recovery): return recovery ? "recovery_rate_limited" : "rate_limited"
         case .conflict(let code): return code
@@ -98,6 +101,8 @@ public enum SyncError: Error, Sendable, Equatable, CustomStringConvertible {
             return "this device was removed from its account (device_revoked): nothing more syncs; link it again from another device"
         case .accountDeleted:
             return "the account was deleted on the relay (account_deleted): nothing more syncs; the local vault stays readable"
+        case .accountDisabled:
+            return "the relay's admin has suspended this account (account_disabled): ask them to enable it; the local vault stays readable"
         case .recoveryFailed:
             return "the relay did not accept the recovery key for this account (recovery_failed): check the account id and the 24 words"
         case .rateLimited(let seconds, let recovery):

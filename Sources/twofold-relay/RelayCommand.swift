@@ -25,12 +25,21 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Config file (env TWOFOLD_RELAY_CONFIG).")
     var config: String?
 
-    /// The configuration these options and the environment give.
-    func load(_ extra: [String: String] = [:]) throws -> RelayConfiguration {
+    /// The config file the systemd unit gives `serve`; admin commands read it too when no
+    /// other is named, so they find the store the service uses.
+    static let serviceConfig = "/etc/twofold-relay/relay.conf"
+
+    /// The configuration these options and the environment give. With `asAdmin`, the
+    /// service's config file counts when no other is named and it exists.
+    func load(_ extra: [String: String] = [:], asAdmin: Bool = false) throws -> RelayConfiguration {
         var flags = extra
         if let data { flags["data"] = data }
         if let database { flags["database"] = database }
         if let config { flags["config"] = config }
+        if asAdmin, flags["config"] == nil, ProcessInfo.processInfo.environment[RelayConfiguration.environmentName("config")] == nil,
+           FileManager.default.fileExists(atPath: Self.serviceConfig) {
+            flags["config"] = Self.serviceConfig
+        }
         do {
             return try RelayConfiguration.load(flags: flags)
         } catch let error as ConfigurationError {
@@ -38,13 +47,17 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Runs `body` with an admin on the configured store (SQLite or PostgreSQL), closed after.
+    /// Runs `body` with an admin on the configured store (SQLite or PostgreSQL), closed
+    /// after. A store that does not exist is refused, never created.
     func withAdmin<T>(_ body: (RelayAdmin) async throws -> T) async throws -> T {
-        let store = try await openStore(try load())
+        let store = try await openStore(try load(asAdmin: true), existingOnly: true)
         do {
             let result = try await body(RelayAdmin(store: store))
             await closeRelayStore(store)
             return result
+        } catch let error as ConfigurationError {
+            await closeRelayStore(store)
+            throw fail(error.description)
         } catch {
             await closeRelayStore(store)
             throw error
@@ -53,9 +66,9 @@ struct StoreOptions: ParsableArguments {
 }
 
 /// Opens the store a configuration names; a store that cannot be opened is one line.
-func openStore(_ configuration: RelayConfiguration) async throws -> any RelayStore {
+func openStore(_ configuration: RelayConfiguration, existingOnly: Bool = false) async throws -> any RelayStore {
     do {
-        return try await openRelayStore(configuration, logger: quietLogger())
+        return try await openRelayStore(configuration, logger: quietLogger(), existingOnly: existingOnly)
     } catch let error as PostgresStoreError {
         throw fail(error.description)
     } catch let error as RelayStoreError {

@@ -9,16 +9,20 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or upgrade the store's schema (SQLite in --data, or PostgreSQL with --database).")
     @OptionGroup var store: StoreOptions
+    @OptionGroup var output: AdminOutput
 
     func run() async throws {
-        let configuration = try store.load()
+        let configuration = try store.load(asAdmin: true)
         let opened = try await openStore(configuration)
         if let postgres = opened as? PostgresRelayStore {
             let version = try await postgres.schemaVersion()
             await postgres.close()
-            print("\(postgres.location): schema version \(version)")
+            output.json ? output.print(.obj(["store": .string(postgres.location.description), "schema_version": .int(version)]))
+                        : print("\(postgres.location): schema version \(version)")
         } else {
-            print("\(configuration.dataDirectory)/\(SQLiteRelayStore.fileName): schema up to date")
+            let path = "\(configuration.dataDirectory)/\(SQLiteRelayStore.fileName)"
+            output.json ? output.print(.obj(["store": .string(path), "up_to_date": .bool(true)]))
+                        : print("\(path): schema up to date")
         }
     }
 }
@@ -30,6 +34,7 @@ struct Copy: AsyncParsableCommand {
         abstract: "Copy a SQLite relay into an empty PostgreSQL database (stop the relay first).")
     @Option(help: "The SQLite relay: sqlite:DATA_DIRECTORY (or sqlite:PATH/relay.sqlite).") var from: String
     @Option(help: "The empty PostgreSQL database: postgres://USER@HOST:PORT/DB.") var to: String
+    @OptionGroup var output: AdminOutput
 
     func run() async throws {
         guard from.hasPrefix("sqlite:"), from.count > "sqlite:".count else {
@@ -65,8 +70,13 @@ struct Copy: AsyncParsableCommand {
         do {
             let report = try await RelayStoreCopy.copy(from: source, to: target)
             await target.close()
-            for (table, rows) in report { print("\(table): \(rows)") }
-            print("copied \(file) to \(location)")
+            if output.json {
+                output.print(.obj(["from": .string(file), "to": .string(location.description),
+                                   "rows": .object(report.map { JSONValue.Member($0.0, .int(Int64($0.1))) })]))
+            } else {
+                for (table, rows) in report { print("\(table): \(rows)") }
+                print("copied \(file) to \(location)")
+            }
         } catch let error as PostgresStoreError {
             await target.close()
             throw fail(error.description)

@@ -40,6 +40,14 @@ struct E2EDevice {
         return r.status
     }
 
+    /// `POST /v1/auth/token`: signs in with a fresh challenge; the status and the body.
+    func signIn(port: Int) throws -> (status: Int, body: String) {
+        let (challenge, signature) = try signedChallenge(port: port)
+        return try RawHTTP.request(port: port, "POST", "/v1/auth/token", body: """
+            {"account_id":"\(account.hex)","device_id":"\(id.hex)","challenge":"\(challenge)","signature":"\(signature)"}
+            """)
+    }
+
     /// The metadata of every record the relay holds for the account: the mirror a device
     /// builds its heads over (sync.md, "Pushing").
     func relaySet(port: Int) throws -> [RecordID: RecordHeader] {

@@ -75,11 +75,19 @@ final class RelayProcess: @unchecked Sendable {
         return p.terminationStatus
     }
 
-    /// Runs an admin command on the same data directory; returns status and output.
-    func admin(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    /// Runs an admin command on the same data directory (or `data`); returns status and output.
+    func admin(_ arguments: [String], data: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        try Self.run(arguments + ["--data", data ?? dataDirectory], environment: environment)
+    }
+
+    /// Runs `twofold-relay arguments` to its end; returns status and output. Standard input
+    /// is never a terminal, as in a script.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = arguments + ["--data", dataDirectory]
+        p.executableURL = binary
+        p.arguments = arguments
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        p.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

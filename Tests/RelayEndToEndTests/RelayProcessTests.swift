@@ -81,7 +81,10 @@ import TwofoldProtocol
         #expect(accounts.status == 0)
         #expect(accounts.out.contains(device.account.hex))
         #expect(try RawHTTP.request(port: relay.port, "GET", "/v1/head", token: device.token).status == 200)
-        let deleted = try relay.admin(["accounts", "delete", device.account.hex])
+        let blind = try relay.admin(["accounts", "delete", device.account.hex])
+        #expect(blind.status == 1 && blind.err.contains("add --yes"), "not at a terminal, nothing is deleted unasked: \(blind.err)")
+        #expect(try RawHTTP.request(port: relay.port, "GET", "/v1/head", token: device.token).status == 200)
+        let deleted = try relay.admin(["accounts", "delete", device.account.hex, "--yes"])
         #expect(deleted.status == 0, "\(deleted.err)")
         // The server hears of it within its directory refresh (2 s).
         var status = 200
@@ -90,7 +93,7 @@ import TwofoldProtocol
             Thread.sleep(forTimeInterval: 0.1)
         }
         #expect(status == 401)
-        #expect(try relay.admin(["accounts", "delete", device.account.hex]).status == 1)
+        #expect(try relay.admin(["accounts", "delete", device.account.hex, "--yes"]).status == 1)
         let another = try relay.admin(["invite", "create"])
         let id = String(try relay.admin(["invite", "list"]).out.split(separator: "\n")[1].prefix(12))
         #expect(try relay.admin(["invite", "revoke", id]).status == 0)

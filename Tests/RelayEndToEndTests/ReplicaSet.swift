@@ -47,16 +47,7 @@ final class ReplicaSet: @unchecked Sendable {
 
     /// Runs `twofold-relay` with `arguments`; status and output.
     static func command(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = RelayProcess.binary
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try RelayProcess.run(arguments)
     }
 
     /// Runs one statement with `psql` (installed with the server by scripts/postgres-test-cluster).

@@ -140,7 +140,7 @@ struct ReplicaTests {
         let (stream, _) = try device.openStream(port: one.port)
         // `accounts delete` from the admin's own process: replica 1 closes the stream and
         // answers account_deleted at once, by the notification the delete committed.
-        let deleted = try ReplicaSet.command(["accounts", "delete", device.account.hex, "--database", set.databaseURL])
+        let deleted = try ReplicaSet.command(["accounts", "delete", device.account.hex, "--yes", "--database", set.databaseURL])
         #expect(deleted.status == 0, "\(deleted.err)")
         let start = Date()
         let closing = stream.read(until: "event: revoked")

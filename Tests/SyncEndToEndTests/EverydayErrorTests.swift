@@ -68,4 +68,48 @@ struct EverydayErrorTests {
         #expect(!down.stderr.contains("sync again"), "\(down.stderr)")
         #expect(!FileManager.default.fileExists(atPath: b.home.appendingPathComponent("vault.sqlite").path))
     }
+
+    /// An account the relay's admin suspended: `sync` says so in one line and what to do,
+    /// the tokens stay readable, and sync works again once the admin enables it.
+    @Test func aSuspendedAccountSaysAskTheAdminAndComesBack() throws {
+        let lab = try Lab()
+        let a = lab.device("a")
+        let words = lab.root.appendingPathComponent("a-words.txt").path
+        #expect(try a.run(["init", "--no-passphrase", "--relay", lab.relay.url, "--recovery-key-file", words]).status == 0)
+        #expect(try a.run(["add", "otpauth://totp/Clinic:anna?secret=JBSWY3DPEHPK3PXP"]).status == 0)
+        #expect(try a.run(["sync"]).status == 0)
+        let account = try a.json(["status", "--json"])["account_id"] as? String ?? ""
+        func admin(_ arguments: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = productsDirectory.appendingPathComponent("twofold-relay")
+            p.arguments = arguments + ["--data", lab.relay.data.path]
+            p.standardInput = FileHandle.nullDevice
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        #expect(try admin(["accounts", "disable", account, "--yes"]) == 0)
+        // The relay reloads its directory every 2 s.
+        var refused = Device.Result(status: 0, stdout: "", stderr: "")
+        for _ in 0..<50 {
+            refused = try a.run(["sync"])
+            if refused.status != 0 { break }
+            usleep(100_000)
+        }
+        #expect(refused.status == 1)
+        Self.expectOneClearLine(refused, "sync of a suspended account")
+        #expect(refused.stderr.contains("suspended") && refused.stderr.contains("ask them"), "\(refused.stderr)")
+        #expect(try a.run(["code", "Clinic"]).status == 0, "the local tokens stay readable")
+
+        #expect(try admin(["accounts", "enable", account]) == 0)
+        var back = refused
+        for _ in 0..<50 {
+            back = try a.run(["sync"])
+            if back.status == 0 { break }
+            usleep(100_000)
+        }
+        #expect(back.status == 0, "\(back.stderr)")
+    }
 }

@@ -53,8 +53,8 @@ struct RelayStoreCopyTests {
         }
         let gone = try await populateDeleted(store)
         accounts.append(gone)
-        try await store.createInvite(hash: SecureRandom.bytes(32), uses: 3, expiresAtMs: nil, nowMs: 7)
-        try await store.createInvite(hash: SecureRandom.bytes(32), uses: 1, expiresAtMs: Int64.max / 2, nowMs: 8)
+        try await store.createInvite(hash: SecureRandom.bytes(32), uses: 3, expiresAtMs: nil, label: "reception-anna", nowMs: 7)
+        try await store.createInvite(hash: SecureRandom.bytes(32), uses: 1, expiresAtMs: Int64.max / 2, label: nil, nowMs: 8)
         let pending = LinkOffer(rendezvousID: SecureRandom.bytes(10),
                                 device: DeviceKeys(deviceID: .random(), signKey: SecureRandom.bytes(32), boxKey: SecureRandom.bytes(32)),
                                 tag: SecureRandom.bytes(32))

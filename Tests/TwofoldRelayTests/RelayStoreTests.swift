@@ -211,13 +211,42 @@ import TwofoldProtocol
         let (store, cleanup) = try await factory.make()
         defer { cleanup() }
         let admin = RelayAdmin(store: store, clock: ManualRelayClock(startMs: 1000))
-        let invite = try await admin.createInvite(uses: 2, expiresInSeconds: 60)
-        #expect(try await admin.listInvites().contains(invite.id))
+        let invite = try await admin.createInvite(uses: 2, expiresInSeconds: 60, label: "reception-anna")
+        #expect(try await admin.invites().map(\.id) == [invite.id])
+        #expect(try await admin.invites().first?.label == "reception-anna")
+        #expect(RelayAdmin.inviteTable(try await admin.invites()).contains("reception-anna"))
+
+        // The invite's label goes to the account it creates; the device counts as seen.
+        let labelled = AccountID.random(), device = DeviceID.random()
+        try await store.createAccount(NewAccount(
+            accountID: labelled, device: DeviceKeys(deviceID: device, signKey: SecureRandom.bytes(32), boxKey: SecureRandom.bytes(32)),
+            recovery: AccountKeys(signKey: SecureRandom.bytes(32), boxKey: SecureRandom.bytes(32)), passphrase: nil,
+            grants: [GrantEntry(recipient: .device(device), sealed: [1]), GrantEntry(recipient: .recovery, sealed: [2])]),
+            inviteHash: InviteToken.hash(invite.token), nowMs: 5000)
+        let summary = try #require(try await admin.accounts().first { $0.accountID == labelled })
+        #expect(summary.label == "reception-anna" && summary.createdAtMs == 5000 && summary.lastSeenMs == 5000)
+        #expect(summary.devices == 1 && !summary.disabled)
+
         #expect(try await admin.revokeInvite(id: invite.id))
-        #expect(!(try await admin.listInvites().contains(invite.id)))
+        #expect(try await admin.invites().isEmpty)
         #expect(!(try await admin.revokeInvite(id: "zz")))
+        await #expect(throws: ConfigurationError.self) { try await admin.createInvite(uses: 1, expiresInSeconds: nil, label: "a\u{1b}[2J") }
+        await #expect(throws: ConfigurationError.self) { try await admin.createInvite(uses: 1, expiresInSeconds: nil, label: "") }
+
+        // Suspension: the directory and every write refuse the account until it is enabled.
+        #expect(try await admin.setDisabled(id: labelled.hex, true))
+        #expect(try await admin.accounts().first { $0.accountID == labelled }?.disabled == true)
+        #expect(try await store.deviceDirectory().disabledAccounts == [labelled])
+        await #expect(throws: RelayError.accountDisabled) {
+            try await store.putGrants(account: labelled, device: device, epoch: 1, grants: [], nowMs: 6000)
+        }
+        #expect(try await admin.setDisabled(id: labelled.hex, false))
+        #expect(try await store.deviceDirectory().disabledAccounts.isEmpty)
+        try await store.putGrants(account: labelled, device: device, epoch: 1, grants: [], nowMs: 7000)
+        #expect(!(try await admin.setDisabled(id: AccountID.random().hex, true)))
+
         let (account, _) = try await newAccount(store)
-        let list = try await admin.listAccounts()
+        let list = RelayAdmin.accountTable(try await admin.accounts())
         #expect(list.contains(account.hex))
         #expect(try await admin.deleteAccount(id: account.hex))
         #expect(!(try await admin.deleteAccount(id: account.hex)))

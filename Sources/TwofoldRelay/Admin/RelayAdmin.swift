@@ -21,48 +21,100 @@ public struct RelayAdmin: Sendable {
         self.init(store: try SQLiteRelayStore(directory: dataDirectory))
     }
 
-    /// Makes an invite usable `uses` times, for `expiresInSeconds` (nil: no expiry);
-    /// returns the token, shown once: the store keeps only its hash.
-    public func createInvite(uses: Int64, expiresInSeconds: Int64?) async throws -> (token: String, id: String) {
+    /// Makes an invite usable `uses` times, for `expiresInSeconds` (nil: no expiry), with
+    /// an optional label that the accounts it creates carry; returns the token, shown
+    /// once: the store keeps only its hash.
+    public func createInvite(uses: Int64, expiresInSeconds: Int64?, label: String? = nil) async throws -> (token: String, id: String) {
+        if let label, let problem = Self.labelProblem(label) { throw ConfigurationError("--label \(problem)") }
         let token = InviteToken.generate()
         let hash = InviteToken.hash(token)
         let now = clock.nowMs
-        try await store.createInvite(hash: hash, uses: uses, expiresAtMs: expiresInSeconds.map { now + $0 * 1000 }, nowMs: now)
+        try await store.createInvite(hash: hash, uses: uses, expiresAtMs: expiresInSeconds.map { now + $0 * 1000 },
+                                     label: label, nowMs: now)
         return (token, String(Hex.encode(hash).prefix(12)))
     }
 
-    /// The invites that can still be used, as a table.
-    public func listInvites() async throws -> String {
-        let invites = try await store.invites(nowMs: clock.nowMs)
-        var lines = ["ID            USES LEFT  EXPIRES                CREATED"]
+    /// Why `label` cannot be an invite's label, or nil when it can: 1 to 64 characters,
+    /// none of them a control character (it is printed in a terminal table).
+    public static func labelProblem(_ label: String) -> String? {
+        if label.isEmpty || label.count > 64 { return "must be 1 to 64 characters" }
+        if label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
+            return "must not hold control characters"
+        }
+        return nil
+    }
+
+    /// The invites that can still be used.
+    public func invites() async throws -> [InviteInfo] { try await store.invites(nowMs: clock.nowMs) }
+
+    /// The invites as `invite list` prints them.
+    public static func inviteTable(_ invites: [InviteInfo]) -> String {
+        var lines = ["ID            USES LEFT  EXPIRES                CREATED                LABEL"]
         for i in invites {
-            lines.append(Self.pad(i.id, 14) + Self.pad(String(i.usesLeft), 11) + Self.pad(i.expiresAtMs.map(Self.time) ?? "never", 23)
-                         + Self.time(i.createdAtMs))
+            lines.append(pad(i.id, 14) + pad(String(i.usesLeft), 11) + pad(i.expiresAtMs.map(time) ?? "never", 23)
+                         + pad(time(i.createdAtMs), 23) + (i.label ?? "-"))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The invites as `invite list --json` prints them.
+    public static func inviteJSON(_ invites: [InviteInfo]) -> JSONValue {
+        .obj(["invites": .array(invites.map { i in
+            .obj(["id": .string(i.id), "uses_left": .int(i.usesLeft), "expires_at_ms": i.expiresAtMs.map(JSONValue.int) ?? .null,
+                  "created_at_ms": .int(i.createdAtMs), "label": i.label.map(JSONValue.string) ?? .null])
+        })])
     }
 
     /// Revokes an invite by id; false when none has that id.
     public func revokeInvite(id: String) async throws -> Bool { try await store.revokeInvite(id: id) }
 
-    /// Every account with its device, record and byte counts and last sign-in: all the
-    /// relay knows about it.
-    public func listAccounts() async throws -> String {
-        let accounts = try await store.accountSummaries()
-        var lines = ["ACCOUNT                           DEVICES  RECORDS  BYTES        LAST SEEN"]
+    /// Every account with its label, creation time, device, record and byte counts, last
+    /// request and whether it is suspended: all the relay knows about it.
+    public func accounts() async throws -> [AccountSummary] { try await store.accountSummaries() }
+
+    /// The accounts as `accounts list` prints them.
+    public static func accountTable(_ accounts: [AccountSummary]) -> String {
+        var lines = ["ACCOUNT                           LABEL                 CREATED                LAST SEEN              DEVICES  RECORDS  BYTES        STATE"]
         for a in accounts {
-            lines.append(Self.pad(a.accountID.hex, 34) + Self.pad(String(a.devices), 9) + Self.pad(String(a.records), 9)
-                         + Self.pad(String(a.bytes), 13) + (a.lastSeenMs.map(Self.time) ?? "never"))
+            lines.append(pad(a.accountID.hex, 34) + pad(a.label ?? "-", 22) + pad(time(a.createdAtMs), 23)
+                         + pad(a.lastSeenMs.map(time) ?? "never", 23) + pad(String(a.devices), 9) + pad(String(a.records), 9)
+                         + pad(String(a.bytes), 13) + (a.disabled ? "disabled" : "active"))
         }
         return lines.joined(separator: "\n")
     }
 
-    /// Deletes an account and everything stored for it; false when unknown.
-    public func deleteAccount(id: String) async throws -> Bool {
+    /// The accounts as `accounts list --json` prints them.
+    public static func accountJSON(_ accounts: [AccountSummary]) -> JSONValue {
+        .obj(["accounts": .array(accounts.map { a in
+            .obj(["id": .string(a.accountID.hex), "label": a.label.map(JSONValue.string) ?? .null,
+                  "created_at_ms": .int(a.createdAtMs), "last_seen_ms": a.lastSeenMs.map(JSONValue.int) ?? .null,
+                  "devices": .int(a.devices), "records": .int(a.records), "bytes": .int(a.bytes), "disabled": .bool(a.disabled)])
+        })])
+    }
+
+    /// The account `id` names, or a one-line refusal.
+    public static func accountID(_ id: String) throws -> AccountID {
         guard let account = WireFormat.id(id, as: AccountID.self) else {
             throw ConfigurationError("'\(id.prefix(40))' is not an account id: give the 32 lowercase hex digits that accounts list shows")
         }
-        return try await store.deleteAccount(account, nowMs: clock.nowMs)
+        return account
+    }
+
+    /// The summary of the account `id` names, or nil when there is none.
+    public func account(id: String) async throws -> AccountSummary? {
+        let account = try Self.accountID(id)
+        return try await accounts().first { $0.accountID == account }
+    }
+
+    /// Deletes an account and everything stored for it; false when unknown.
+    public func deleteAccount(id: String) async throws -> Bool {
+        try await store.deleteAccount(try Self.accountID(id), nowMs: clock.nowMs)
+    }
+
+    /// Suspends an account (its devices get 401 `account_disabled` until it is enabled;
+    /// nothing is deleted) or enables it again; false when unknown.
+    public func setDisabled(id: String, _ disabled: Bool) async throws -> Bool {
+        try await store.setAccountDisabled(try Self.accountID(id), disabled: disabled, nowMs: clock.nowMs)
     }
 
     /// Replaces the auth secret: every device signs in again after the relay restarts.

@@ -26,6 +26,14 @@ extension Relay {
             metrics.rateLimited("device")
             throw RelayError.rateLimited("device", retryAfter: wait)
         }
+        if lastSeen.shouldWrite(device.deviceID, nowMs: now) {
+            // Best effort: a failed write must not fail the request it describes.
+            do {
+                try await store.touch(device: device.deviceID, account: device.accountID, nowMs: now)
+            } catch {
+                logger.debug("last-seen write failed", metadata: ["error": "\(error)"])
+            }
+        }
         return device
     }
 }

@@ -66,6 +66,9 @@ struct Authenticator: Sendable {
         case .revoked:
             metrics.authOutcome("device_revoked")
             throw RelayError(.deviceRevoked, "this device was removed from the account: link it again from another device")
+        case .accountDisabled:
+            metrics.authOutcome("account_disabled")
+            throw RelayError.accountDisabled
         case .accountDeleted, .unknown:
             metrics.authOutcome("account_deleted")
             throw RelayError(.accountDeleted, "the account was deleted: this device can no longer sync")

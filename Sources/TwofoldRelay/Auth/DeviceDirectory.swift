@@ -16,6 +16,8 @@ public final class DeviceDirectory: @unchecked Sendable {
         case revoked
         /// Its account was deleted.
         case accountDeleted
+        /// Its account is suspended by the admin (`accounts disable`).
+        case accountDisabled
         /// Not known here (look it up in the store).
         case unknown
     }
@@ -23,6 +25,7 @@ public final class DeviceDirectory: @unchecked Sendable {
     private let lock = NSLock()
     private var devices: [DeviceID: (account: AccountID, status: DeviceStatus)] = [:]
     private var deleted = Set<AccountID>()
+    private var disabled = Set<AccountID>()
     private let onLoad: @Sendable () -> Void
 
     /// An empty directory; `onLoad` runs after every full reload (the relay drops what it
@@ -35,14 +38,22 @@ public final class DeviceDirectory: @unchecked Sendable {
     /// directory already knows is kept: both are final, and a snapshot read just before a
     /// rotation committed may be loaded just after the route (or a replica's notification)
     /// marked the device revoked — it must not bring the device back [API-12].
-    public func load(_ snapshot: DeviceDirectorySnapshot) {
+    /// Suspension is not final: the snapshot's set replaces the old one.
+    ///
+    /// Returns the accounts deleted or suspended since the last load, whose push streams
+    /// the caller closes (the admin command changes the store, not this process).
+    @discardableResult
+    public func load(_ snapshot: DeviceDirectorySnapshot) -> Set<AccountID> {
         lock.lock()
         var merged = snapshot.devices
         for (id, entry) in devices where entry.status == .revoked { merged[id] = entry }
         devices = merged
+        let closed = snapshot.deletedAccounts.subtracting(deleted).union(snapshot.disabledAccounts.subtracting(disabled))
         deleted = deleted.union(snapshot.deletedAccounts)
+        disabled = snapshot.disabledAccounts
         lock.unlock()
         onLoad()
+        return closed
     }
 
     /// The standing of `device` in `account`.
@@ -50,6 +61,7 @@ public final class DeviceDirectory: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if deleted.contains(account) { return .accountDeleted }
+        if disabled.contains(account) { return .accountDisabled }
         guard let entry = devices[device] else { return .unknown }
         guard entry.account == account else { return .revoked }
         return entry.status == .active ? .active : .revoked

@@ -31,6 +31,10 @@ public struct RelayError: HTTPResponseError, Sendable, Equatable, CustomStringCo
         }
     }
 
+    /// 401 `account_disabled`: the relay's admin suspended the account (`accounts disable`).
+    public static let accountDisabled = RelayError(
+        .accountDisabled, "the relay's admin has suspended this account: ask them to enable it; the local vault stays readable")
+
     /// The HTTP status of the code.
     public var status: HTTPResponse.Status { code.status }
 

@@ -17,6 +17,7 @@ public enum RelayErrorCode: String, Sendable, CaseIterable, Codable {
     case recoveryFailed = "recovery_failed"
     case deviceRevoked = "device_revoked"
     case accountDeleted = "account_deleted"
+    case accountDisabled = "account_disabled"
     case metricsUnauthorized = "metrics_unauthorized"
     case registrationClosed = "registration_closed"
     case inviteRequired = "invite_required"
@@ -51,7 +52,7 @@ public enum RelayErrorCode: String, Sendable, CaseIterable, Codable {
         case .malformedRequest: return .badRequest
         case .unsupportedMediaType: return .unsupportedMediaType
         case .tokenMissing, .tokenInvalid, .tokenExpired, .authFailed, .challengeInvalid, .challengeExpired,
-             .challengeUsed, .recoveryFailed, .deviceRevoked, .accountDeleted, .metricsUnauthorized:
+             .challengeUsed, .recoveryFailed, .deviceRevoked, .accountDeleted, .accountDisabled, .metricsUnauthorized:
             return .unauthorized
         case .registrationClosed, .inviteRequired, .inviteInvalid: return .forbidden
         case .notFound, .linkNotFound, .grantMissing: return .notFound
@@ -72,7 +73,7 @@ public enum RelayErrorCode: String, Sendable, CaseIterable, Codable {
     /// carries `WWW-Authenticate: Bearer` (relay-api.md, "Access tokens").
     var isBearerRefusal: Bool {
         switch self {
-        case .tokenMissing, .tokenInvalid, .tokenExpired, .deviceRevoked, .accountDeleted: return true
+        case .tokenMissing, .tokenInvalid, .tokenExpired, .deviceRevoked, .accountDeleted, .accountDisabled: return true
         default: return false
         }
     }

@@ -34,6 +34,10 @@ extension RelayRoutes {
             guard known?.status == .active, let state = try await relay.store.account(account) else {
                 throw RelayError(.deviceRevoked, "this device was removed from the account: link it again from another device")
             }
+            if relay.directory.standing(device: deviceID, account: account) == .accountDisabled {
+                relay.metrics.authOutcome("account_disabled")
+                throw RelayError.accountDisabled
+            }
             let now = relay.clock.nowMs
             try await relay.store.touch(device: deviceID, account: account, nowMs: now)
             relay.directory.set(device: deviceID, account: account, status: .active)

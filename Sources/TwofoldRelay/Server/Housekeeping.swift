@@ -15,7 +15,10 @@ struct Housekeeping: Service {
                 do { try await Task.sleep(for: .seconds(refresh)) } catch { break }
                 ticks += refresh
                 do {
-                    relay.directory.load(try await relay.store.deviceDirectory())
+                    // An account the admin deleted or suspended loses its streams here.
+                    for account in relay.directory.load(try await relay.store.deviceDirectory()) {
+                        relay.hub.closeAccount(account)
+                    }
                     if ticks >= 60 {
                         ticks = 0
                         let now = relay.clock.nowMs

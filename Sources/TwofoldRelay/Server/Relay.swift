@@ -19,6 +19,8 @@ public final class Relay: Sendable {
     public let directory: DeviceDirectory
     /// Per-replica token buckets.
     let limiter = RateLimiter()
+    /// When each device's last-seen time is next written (`accounts list`).
+    let lastSeen = LastSeenThrottle()
     /// Push streams of this replica.
     public let hub: PushHub
     /// Prometheus metrics.

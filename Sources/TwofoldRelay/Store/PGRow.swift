@@ -12,6 +12,7 @@ struct PGRow {
     func int(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
     func optionalInt(_ column: String) throws -> Int64? { try row[column].decode(Int64?.self) }
     func text(_ column: String) throws -> String { try row[column].decode(String.self) }
+    func optionalText(_ column: String) throws -> String? { try row[column].decode(String?.self) }
     func bool(_ column: String) throws -> Bool { try row[column].decode(Bool.self) }
     func double(_ column: String) throws -> Double { try row[column].decode(Double.self) }
 

@@ -13,15 +13,17 @@ extension PostgresRelayStore {
                 // The invite's use and the account are one transaction [API-14]: the
                 // conditional UPDATE locks the invite row, so of two concurrent uses of the
                 // last one, the second finds uses_left = 0.
+                var label: String?
                 if let inviteHash {
                     let used = try await Self.rows(conn, """
                         UPDATE invite SET uses_left = uses_left - 1
                         WHERE hash = \(Self.bin(inviteHash)) AND uses_left > 0 AND (expires_at_ms IS NULL OR expires_at_ms > \(nowMs))
-                        RETURNING 1 AS one
+                        RETURNING label
                         """, self.logger)
                     guard used.count == 1 else {
                         throw RelayError(.inviteInvalid, "the invite is unknown, expired or used up; ask the relay's admin for a new one")
                     }
+                    label = try used[0].optionalText("label")
                 }
                 let id = Self.bin(account.accountID.bytes)
                 let exists = try await Self.rows(conn, """
@@ -38,10 +40,10 @@ extension PostgresRelayStore {
                 let p = account.passphrase
                 try await conn.query("""
                     INSERT INTO account (id, epoch, created_at_ms, recovery_sign_key, recovery_box_key,
-                        passphrase_sign_key, passphrase_box_key, passphrase_salt, passphrase_ops, passphrase_mem)
+                        passphrase_sign_key, passphrase_box_key, passphrase_salt, passphrase_ops, passphrase_mem, label)
                     VALUES (\(id), 1, \(nowMs), \(Self.bin(account.recovery.signKey)), \(Self.bin(account.recovery.boxKey)),
                         \(p.map { Self.bin($0.keys.signKey) }), \(p.map { Self.bin($0.keys.boxKey) }), \(p.map { Self.bin($0.salt) }),
-                        \(p?.opsLimit), \(p?.memLimit))
+                        \(p?.opsLimit), \(p?.memLimit), \(label))
                     """, logger: self.logger)
                 try await Self.insertDevice(conn, account.device, account: account.accountID, nowMs: nowMs, self.logger)
                 for grant in account.grants {
@@ -78,8 +80,8 @@ extension PostgresRelayStore {
 
     static func insertDevice(_ conn: PostgresConnection, _ keys: DeviceKeys, account: AccountID, nowMs: Int64, _ logger: Logger) async throws {
         try await conn.query("""
-            INSERT INTO device (id, account_id, sign_key, box_key, status, created_at_ms)
-            VALUES (\(bin(keys.deviceID.bytes)), \(bin(account.bytes)), \(bin(keys.signKey)), \(bin(keys.boxKey)), 'active', \(nowMs))
+            INSERT INTO device (id, account_id, sign_key, box_key, status, created_at_ms, last_seen_ms)
+            VALUES (\(bin(keys.deviceID.bytes)), \(bin(account.bytes)), \(bin(keys.signKey)), \(bin(keys.boxKey)), 'active', \(nowMs), \(nowMs))
             """, logger: logger)
     }
 
@@ -150,22 +152,34 @@ extension PostgresRelayStore {
 
     public func accountSummaries() async throws -> [AccountSummary] {
         try await client.query("""
-            SELECT a.id, a.record_count, a.record_bytes + a.snapshot_bytes AS bytes,
+            SELECT a.id, a.record_count, a.record_bytes + a.snapshot_bytes AS bytes, a.label, a.created_at_ms, a.disabled_at_ms,
                 (SELECT count(*) FROM device d WHERE d.account_id = a.id AND d.status = 'active') AS devices,
                 (SELECT max(last_seen_ms) FROM device d WHERE d.account_id = a.id) AS last_seen
             FROM account a ORDER BY a.created_at_ms, a.id
             """, logger: logger).collect().map { raw in
             let row = PGRow(raw.makeRandomAccess())
             return AccountSummary(accountID: try row.accountID("id"), devices: try row.int("devices"), records: try row.int("record_count"),
-                                  bytes: try row.int("bytes"), lastSeenMs: try row.optionalInt("last_seen"))
+                                  bytes: try row.int("bytes"), lastSeenMs: try row.optionalInt("last_seen"),
+                                  label: try row.optionalText("label"), createdAtMs: try row.int("created_at_ms"),
+                                  disabled: try row.optionalInt("disabled_at_ms") != nil)
         }
+    }
+
+    public func setAccountDisabled(_ id: AccountID, disabled: Bool, nowMs: Int64) async throws -> Bool {
+        let value: Int64? = disabled ? nowMs : nil
+        let rows = try await client.query("""
+            UPDATE account SET disabled_at_ms = CASE WHEN \(disabled) THEN coalesce(disabled_at_ms, \(value)) END
+            WHERE id = \(Self.bin(id.bytes)) RETURNING 1 AS one
+            """, logger: logger).collect()
+        return !rows.isEmpty
     }
 
     // MARK: Invites
 
-    public func createInvite(hash: [UInt8], uses: Int64, expiresAtMs: Int64?, nowMs: Int64) async throws {
+    public func createInvite(hash: [UInt8], uses: Int64, expiresAtMs: Int64?, label: String?, nowMs: Int64) async throws {
         try await client.query("""
-            INSERT INTO invite (hash, uses_left, expires_at_ms, created_at_ms) VALUES (\(Self.bin(hash)), \(uses), \(expiresAtMs), \(nowMs))
+            INSERT INTO invite (hash, uses_left, expires_at_ms, created_at_ms, label)
+            VALUES (\(Self.bin(hash)), \(uses), \(expiresAtMs), \(nowMs), \(label))
             """, logger: logger)
     }
 
@@ -175,7 +189,8 @@ extension PostgresRelayStore {
             """, logger: logger).collect().map { raw in
             let row = PGRow(raw.makeRandomAccess())
             return InviteInfo(id: String(Hex.encode(try row.bytes("hash")).prefix(12)), usesLeft: try row.int("uses_left"),
-                              expiresAtMs: try row.optionalInt("expires_at_ms"), createdAtMs: try row.int("created_at_ms"))
+                              expiresAtMs: try row.optionalInt("expires_at_ms"), createdAtMs: try row.int("created_at_ms"),
+                              label: try row.optionalText("label"))
         }
     }
 

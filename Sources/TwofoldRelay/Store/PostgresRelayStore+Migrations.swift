@@ -122,6 +122,13 @@ extension PostgresRelayStore {
                 deleted_at_ms bigint NOT NULL
             );
             """),
+        // Admin labels and suspension (issue 15). Nullable columns: relays of version 1
+        // keep serving during a rolling upgrade (they ignore a suspension until replaced).
+        Migration(name: "v2-admin-labels", requires: 1, sql: """
+            ALTER TABLE invite ADD COLUMN label text;
+            ALTER TABLE account ADD COLUMN label text;
+            ALTER TABLE account ADD COLUMN disabled_at_ms bigint;
+            """),
     ]
 
     /// The advisory lock key that serialises migrations of replicas starting together

@@ -8,7 +8,7 @@ extension PostgresRelayStore {
     /// What writes and pulls read of an account row.
     static let accountColumns = """
         epoch, latest_seq, record_count, record_bytes, snapshot_count, snapshot_bytes, head_counter, head_device, head_bytes,
-        head_seq, passphrase_sign_key
+        head_seq, passphrase_sign_key, disabled_at_ms
         """
 
     public func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage {

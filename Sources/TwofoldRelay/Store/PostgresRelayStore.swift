@@ -31,7 +31,7 @@ public final class PostgresRelayStore: RelayStore, @unchecked Sendable {
     /// Connects, migrates (under an advisory lock, so replicas starting together do not race),
     /// and creates the relay secrets on first use. Refuses a database written by a newer relay.
     public static func open(_ location: PostgresLocation, logger: Logger = Logger(label: "twofold-relay.postgres"),
-                            maximumConnections: Int = 16) async throws -> PostgresRelayStore {
+                            maximumConnections: Int = 16, existingOnly: Bool = false) async throws -> PostgresRelayStore {
         do {
             var quiet = logger
             quiet.logLevel = .critical
@@ -41,6 +41,12 @@ public final class PostgresRelayStore: RelayStore, @unchecked Sendable {
         }
         let store = PostgresRelayStore(location: location, logger: logger, maximumConnections: maximumConnections)
         do {
+            if existingOnly {
+                let exists = try await store.client.withConnection { conn in
+                    try await Self.rows(conn, "SELECT to_regclass('relay_schema') IS NOT NULL AS present", store.logger)[0].bool("present")
+                }
+                guard exists else { throw RelayStoreError.noStore(location.description) }
+            }
             try await store.migrate()
             try await store.transaction { conn in
                 for name in ["auth_secret", "decoy_secret"] {
@@ -188,7 +194,11 @@ public final class PostgresRelayStore: RelayStore, @unchecked Sendable {
             for row in try await Self.rows(conn, "SELECT id FROM deleted_account", self.logger) {
                 deleted.insert(try row.accountID("id"))
             }
-            return DeviceDirectorySnapshot(devices: devices, deletedAccounts: deleted)
+            var disabled = Set<AccountID>()
+            for row in try await Self.rows(conn, "SELECT id FROM account WHERE disabled_at_ms IS NOT NULL", self.logger) {
+                disabled.insert(try row.accountID("id"))
+            }
+            return DeviceDirectorySnapshot(devices: devices, deletedAccounts: deleted, disabledAccounts: disabled)
         }
     }
 
@@ -237,6 +247,7 @@ public final class PostgresRelayStore: RelayStore, @unchecked Sendable {
         guard let row else {
             throw RelayError(.accountDeleted, "the account was deleted; this device can no longer sync")
         }
+        guard try row.optionalInt("disabled_at_ms") == nil else { throw RelayError.accountDisabled }
         return row
     }
 }

@@ -98,14 +98,17 @@ public protocol RelayStore: ChallengeLedger {
 
     // MARK: Admin
 
-    /// Stores an invite by its hash.
-    func createInvite(hash: [UInt8], uses: Int64, expiresAtMs: Int64?, nowMs: Int64) async throws
+    /// Stores an invite by its hash, with the admin's label for the accounts it creates.
+    func createInvite(hash: [UInt8], uses: Int64, expiresAtMs: Int64?, label: String?, nowMs: Int64) async throws
     /// Every invite that can still be used.
     func invites(nowMs: Int64) async throws -> [InviteInfo]
     /// Revokes the invite whose id (12 hex digits) is given; false if none.
     func revokeInvite(id: String) async throws -> Bool
     /// One summary per account.
     func accountSummaries() async throws -> [AccountSummary]
+    /// Suspends (`disabled`) or restores an account; false when there is no such account.
+    /// Suspending an account already suspended keeps its first time.
+    func setAccountDisabled(_ id: AccountID, disabled: Bool, nowMs: Int64) async throws -> Bool
 }
 
 /// The relay's two secrets (relay-api.md, "Relay secrets"): never logged or sent [API-5].

@@ -6,6 +6,7 @@ extension SQLiteRelayStore {
     public func createAccount(_ account: NewAccount, inviteHash: [UInt8]?, nowMs: Int64) async throws {
         try await pool.write { db in
             // The invite's use and the account are one transaction [API-14].
+            var label: String?
             if let inviteHash {
                 try db.execute(sql: """
                     UPDATE invite SET uses_left = uses_left - 1
@@ -14,6 +15,7 @@ extension SQLiteRelayStore {
                 guard db.changesCount == 1 else {
                     throw RelayError(.inviteInvalid, "the invite is unknown, expired or used up; ask the relay's admin for a new one")
                 }
+                label = try String.fetchOne(db, sql: "SELECT label FROM invite WHERE hash = ?", arguments: [Data(inviteHash)])
             }
             let id = Data(account.accountID.bytes)
             let exists = try Bool.fetchOne(db, sql: """
@@ -29,11 +31,11 @@ extension SQLiteRelayStore {
             let p = account.passphrase
             try db.execute(sql: """
                 INSERT INTO account (id, epoch, created_at_ms, recovery_sign_key, recovery_box_key,
-                    passphrase_sign_key, passphrase_box_key, passphrase_salt, passphrase_ops, passphrase_mem)
-                VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
+                    passphrase_sign_key, passphrase_box_key, passphrase_salt, passphrase_ops, passphrase_mem, label)
+                VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, nowMs, Data(account.recovery.signKey), Data(account.recovery.boxKey),
                                  p.map { Data($0.keys.signKey) }, p.map { Data($0.keys.boxKey) }, p.map { Data($0.salt) },
-                                 p?.opsLimit, p?.memLimit])
+                                 p?.opsLimit, p?.memLimit, label])
             try Self.insertDevice(db, account.device, account: account.accountID, nowMs: nowMs)
             for grant in account.grants {
                 try Self.putGrant(db, account: account.accountID, grant: grant, epoch: 1)
@@ -50,9 +52,9 @@ extension SQLiteRelayStore {
 
     static func insertDevice(_ db: Database, _ keys: DeviceKeys, account: AccountID, nowMs: Int64) throws {
         try db.execute(sql: """
-            INSERT INTO device (id, account_id, sign_key, box_key, status, created_at_ms)
-            VALUES (?, ?, ?, ?, 'active', ?)
-            """, arguments: [Data(keys.deviceID.bytes), Data(account.bytes), Data(keys.signKey), Data(keys.boxKey), nowMs])
+            INSERT INTO device (id, account_id, sign_key, box_key, status, created_at_ms, last_seen_ms)
+            VALUES (?, ?, ?, ?, 'active', ?, ?)
+            """, arguments: [Data(keys.deviceID.bytes), Data(account.bytes), Data(keys.signKey), Data(keys.boxKey), nowMs, nowMs])
     }
 
     static func putGrant(_ db: Database, account: AccountID, grant: GrantEntry, epoch: Int64) throws {
@@ -128,23 +130,34 @@ extension SQLiteRelayStore {
     public func accountSummaries() async throws -> [AccountSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.id, a.record_count, a.record_bytes + a.snapshot_bytes AS bytes,
+                SELECT a.id, a.record_count, a.record_bytes + a.snapshot_bytes AS bytes, a.label, a.created_at_ms,
+                    a.disabled_at_ms,
                     (SELECT count(*) FROM device d WHERE d.account_id = a.id AND d.status = 'active') AS devices,
                     (SELECT max(last_seen_ms) FROM device d WHERE d.account_id = a.id) AS last_seen
                 FROM account a ORDER BY a.created_at_ms, a.id
                 """).map { row in
                 AccountSummary(accountID: try row.accountID("id"), devices: row["devices"], records: row["record_count"],
-                               bytes: row["bytes"], lastSeenMs: row["last_seen"])
+                               bytes: row["bytes"], lastSeenMs: row["last_seen"], label: row["label"],
+                               createdAtMs: row["created_at_ms"], disabled: (row["disabled_at_ms"] as Int64?) != nil)
             }
+        }
+    }
+
+    public func setAccountDisabled(_ id: AccountID, disabled: Bool, nowMs: Int64) async throws -> Bool {
+        try await pool.write { db in
+            let value: Int64? = disabled ? nowMs : nil
+            try db.execute(sql: "UPDATE account SET disabled_at_ms = CASE WHEN ? THEN coalesce(disabled_at_ms, ?) END WHERE id = ?",
+                           arguments: [disabled, value, Data(id.bytes)])
+            return db.changesCount == 1
         }
     }
 
     // MARK: Invites
 
-    public func createInvite(hash: [UInt8], uses: Int64, expiresAtMs: Int64?, nowMs: Int64) async throws {
+    public func createInvite(hash: [UInt8], uses: Int64, expiresAtMs: Int64?, label: String?, nowMs: Int64) async throws {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO invite (hash, uses_left, expires_at_ms, created_at_ms) VALUES (?, ?, ?, ?)",
-                           arguments: [Data(hash), uses, expiresAtMs, nowMs])
+            try db.execute(sql: "INSERT INTO invite (hash, uses_left, expires_at_ms, created_at_ms, label) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Data(hash), uses, expiresAtMs, nowMs, label])
         }
     }
 
@@ -155,7 +168,7 @@ extension SQLiteRelayStore {
                 ORDER BY created_at_ms
                 """, arguments: [nowMs]).map { row in
                 InviteInfo(id: String(Hex.encode(row.bytes("hash")).prefix(12)), usesLeft: row["uses_left"],
-                           expiresAtMs: row["expires_at_ms"], createdAtMs: row["created_at_ms"])
+                           expiresAtMs: row["expires_at_ms"], createdAtMs: row["created_at_ms"], label: row["label"])
             }
         }
     }

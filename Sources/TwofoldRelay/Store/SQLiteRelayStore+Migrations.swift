@@ -110,6 +110,15 @@ extension SQLiteRelayStore {
                 );
                 """)
         }
+        // Admin labels and suspension (issue 15): nullable columns, so a store copied
+        // before them reads as unlabelled and enabled.
+        migrator.registerMigration("v2-admin-labels") { db in
+            try db.execute(sql: """
+                ALTER TABLE invite ADD COLUMN label TEXT;
+                ALTER TABLE account ADD COLUMN label TEXT;
+                ALTER TABLE account ADD COLUMN disabled_at_ms INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -90,7 +90,11 @@ public final class SQLiteRelayStore: RelayStore {
             for row in try Row.fetchAll(db, sql: "SELECT id FROM deleted_account") {
                 deleted.insert(try row.accountID("id"))
             }
-            return DeviceDirectorySnapshot(devices: devices, deletedAccounts: deleted)
+            var disabled = Set<AccountID>()
+            for row in try Row.fetchAll(db, sql: "SELECT id FROM account WHERE disabled_at_ms IS NOT NULL") {
+                disabled.insert(try row.accountID("id"))
+            }
+            return DeviceDirectorySnapshot(devices: devices, deletedAccounts: deleted, disabledAccounts: disabled)
         }
     }
 
@@ -119,11 +123,13 @@ public final class SQLiteRelayStore: RelayStore {
 
     // MARK: Shared checks
 
-    /// The account's epoch and usage row inside a write, or `account_deleted` [API-13].
+    /// The account's epoch and usage row inside a write, or `account_deleted` or
+    /// `account_disabled` [API-13].
     func accountRow(_ db: Database, _ account: AccountID) throws -> Row {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [Data(account.bytes)]) else {
             throw RelayError(.accountDeleted, "the account was deleted; this device can no longer sync")
         }
+        guard (row["disabled_at_ms"] as Int64?) == nil else { throw RelayError.accountDisabled }
         return row
     }
 
@@ -143,6 +149,8 @@ public enum RelayStoreError: Error, CustomStringConvertible {
     case newerSchema(path: String)
     /// The relay secrets are missing (a damaged database).
     case missingSecret
+    /// No store exists where an admin command looked (a path, or a PostgreSQL location).
+    case noStore(String)
 
     public var description: String {
         switch self {
@@ -150,6 +158,9 @@ public enum RelayStoreError: Error, CustomStringConvertible {
             return "\(path) was written by a newer twofold-relay: upgrade twofold-relay to open it"
         case .missingSecret:
             return "the relay secrets are missing from the database: restore it from a backup"
+        case .noStore(let place):
+            return "no relay store at \(place): give the relay's own --data directory or --database (as in its config; "
+                + "the systemd service's is /var/lib/twofold-relay), or start the relay once to create it"
         }
     }
 }

@@ -148,6 +148,7 @@ public final class RelayClient: Sendable {
         case "auth_failed": return .deviceUnknown
         case "device_revoked": return .deviceRevoked
         case "account_deleted": return .accountDeleted
+        case "account_disabled": return .accountDisabled
         case "recovery_failed": return .recoveryFailed
         case "rate_limited": return .rateLimited(retryAfterSeconds: retryAfter ?? 1, recovery: false)
         case "recovery_rate_limited": return .rateLimited(retryAfterSeconds: retryAfter ?? 60, recovery: true)

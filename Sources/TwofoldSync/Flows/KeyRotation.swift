@@ -127,7 +127,7 @@ extension SyncError {
     var isDefinitive: Bool {
         switch self {
         case .relay(let failure): return failure.status >= 400 && failure.status < 500 && failure.status != 408
-        case .deviceRevoked, .deviceUnknown, .accountDeleted, .rateLimited: return true
+        case .deviceRevoked, .deviceUnknown, .accountDeleted, .accountDisabled, .rateLimited: return true
         default: return false
         }
     }

@@ -72,6 +72,8 @@ public struct InviteInfo: Sendable, Equatable {
     public var expiresAtMs: Int64?
     /// When it was made.
     public var createdAtMs: Int64
+    /// The admin's label (`invite create --label`), given to the accounts it creates.
+    public var label: String?
 }
 
 /// One line of `accounts list`: all the relay knows about an account.
@@ -84,8 +86,14 @@ public struct AccountSummary: Sendable, Equatable {
     public var records: Int64
     /// Sealed bytes of records and snapshots.
     public var bytes: Int64
-    /// Latest sign-in of any device.
+    /// Latest request of any device (written at most once a minute per device).
     public var lastSeenMs: Int64?
+    /// The label of the invite that created it.
+    public var label: String?
+    /// When it was created.
+    public var createdAtMs: Int64
+    /// Whether the admin suspended it (`accounts disable`).
+    public var disabled: Bool
 }
 
 /// The device statuses a replica keeps in memory (relay-api.md, "Device status") [API-12].
@@ -94,6 +102,8 @@ public struct DeviceDirectorySnapshot: Sendable {
     public var devices: [DeviceID: (account: AccountID, status: DeviceStatus)]
     /// Accounts deleted (their devices answer `account_deleted`).
     public var deletedAccounts: Set<AccountID>
+    /// Accounts the admin suspended (their devices answer `account_disabled` until enabled).
+    public var disabledAccounts: Set<AccountID> = []
 }
 
 /// What a recovery claim yields (relay-api.md, `POST /v1/recovery/claim`).
