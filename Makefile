@@ -28,6 +28,7 @@ test: deps
 	scripts/check-openapi
 	scripts/check-units
 	scripts/check-units-systemd
+	TWOFOLD_INSTALL_CONFIGURATION=debug scripts/test-install
 	scripts/fuzz
 	scripts/schemathesis
 	scripts/sanitize thread

@@ -38,6 +38,15 @@ public struct TokenListing: Sendable {
 /// (or issuer alone) equals it, that one is meant; otherwise it is ambiguous. A query
 /// that matches no label but is the start (8+ hex digits) of exactly one id names that
 /// token, so the short ids `list` and `codes` print work too.
+extension TokenEntry {
+    /// Whether `token` carries every tag of `tags` (case-insensitive); true for none.
+    public static func hasTags(_ token: OTPToken, _ tags: [String]) -> Bool {
+        guard !tags.isEmpty else { return true }
+        let have = Set(token.tags.map { $0.lowercased() })
+        return tags.allSatisfy { have.contains($0.lowercased()) }
+    }
+}
+
 public enum TokenQuery {
     /// The single entry `query` names.
     public static func resolve(_ query: String, in entries: [TokenEntry]) throws(VaultError) -> TokenEntry {

@@ -34,8 +34,9 @@ extension Vault {
 
     /// The one token `query` names (``TokenQuery``), found by streaming through the
     /// records and fully decoding only the candidates: `twofold code` on a large vault
-    /// stays fast and small.
-    public func find(_ query: String) throws(VaultError) -> TokenEntry {
+    /// stays fast and small. With `tags`, only tokens carrying every one of them
+    /// (case-insensitive) count, so `code vpn --tag work` picks the work VPN.
+    public func find(_ query: String, tags: [String] = []) throws(VaultError) -> TokenEntry {
         let needle = query.trimmingCharacters(in: .whitespaces).lowercased()
         // Only a needle of 8+ hex digits can name an id: skip hex-encoding every id otherwise.
         let mayBeID = needle.utf8.count >= 8 && needle.utf8.allSatisfy { $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }
@@ -49,7 +50,9 @@ extension Vault {
                     let labels = try TokenPayload.decodeLabels(payload)
                     let idMatches = mayBeID && record.header.id.hex.hasPrefix(needle)
                     guard idMatches || LabelMatch.contains("\(labels.issuer):\(labels.account)".lowercased(), needle) else { return }
-                    candidates.append(TokenEntry(id: record.header.id, version: record.header.version, token: try TokenPayload.decode(payload)))
+                    let token = try TokenPayload.decode(payload)
+                    guard TokenEntry.hasTags(token, tags) else { return }
+                    candidates.append(TokenEntry(id: record.header.id, version: record.header.version, token: token))
                 } catch let error as VaultError {
                     firstError = firstError ?? error
                 } catch {
@@ -62,6 +65,8 @@ extension Vault {
         } catch .noMatch(let q) where firstError != nil {
             // The token may be the damaged record: say so rather than "no match".
             throw firstError ?? .noMatch(query: q)
+        } catch .noMatch(let q) where !tags.isEmpty {
+            throw .noMatch(query: q + "' with tag '" + tags.joined(separator: "' and '"))
         }
     }
 

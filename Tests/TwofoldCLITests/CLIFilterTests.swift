@@ -32,5 +32,16 @@ struct CLIFilterTests {
         #expect(none.status == 0 && none.stdout.contains("No token matches 'nothing-like-this'"), "\(none.stdout)")
         let table = try cli.run(["codes", "--tag", "home"]).stdout
         #expect(table.contains("Bank") && !table.contains("Clinic"), "\(table)")
+
+        // `code QUERY --tag`: 'alice' names two tokens, the tag picks one.
+        let ambiguous = try cli.run(["code", "alice"])
+        #expect(ambiguous.status == 1 && ambiguous.stderr.contains("matches 2 tokens"), "\(ambiguous.stderr)")
+        let picked = try cli.run(["code", "alice", "--tag", "work", "--json"])
+        #expect(picked.status == 0, "\(picked.stderr)")
+        let clinic = try cli.run(["code", "clinic", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(picked.stdout.utf8)) as? [String: Any])?["id"] as? String
+                == (try JSONSerialization.jsonObject(with: Data(clinic.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let untagged = try cli.run(["code", "bank", "--tag", "work"])
+        #expect(untagged.status == 1 && untagged.stderr.contains("no token matches 'bank' with tag 'work'"), "\(untagged.stderr)")
     }
 }

@@ -20,6 +20,9 @@ struct CodeCommand: ParsableCommand {
     @Argument(help: "Token id, or part of issuer:account.")
     var query: String
 
+    @Option(name: .long, help: ArgumentHelp("Only tokens with this tag count; repeat for several (all must match).", valueName: "TAG"))
+    var tag: [String] = []
+
     @Option(help: ArgumentHelp("Compute the TOTP/Steam code for this Unix time.", valueName: "UNIX_SECONDS"))
     var at: Int64?
 
@@ -31,8 +34,8 @@ struct CodeCommand: ParsableCommand {
 
     /// The parsed command line as plain values.
     var invocation: CodeInvocation {
-        CodeInvocation(home: global.home, passphraseStdin: unlock.passphraseStdin, json: output.json, query: query, at: at,
-                       timeSource: timeOptions.timeSource, relay: relayOptions.trust, copy: copy)
+        CodeInvocation(home: global.home, passphraseStdin: unlock.passphraseStdin, json: output.json, query: query, tags: tag,
+                       at: at, timeSource: timeOptions.timeSource, relay: relayOptions.trust, copy: copy)
     }
 
     func run() throws { try invocation.run() }

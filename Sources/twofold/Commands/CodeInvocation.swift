@@ -16,6 +16,8 @@ struct CodeInvocation: Equatable {
     var json = false
     /// Token id, or part of issuer:account.
     var query: String
+    /// `--tag`: only tokens with every one of these count.
+    var tags: [String] = []
     /// `--at`: the Unix time to compute a TOTP/Steam code for.
     var at: Int64?
     /// `--time-source`.
@@ -30,7 +32,7 @@ struct CodeInvocation: Equatable {
         try CodeClock.check(at: at, source: timeSource)
         let home = VaultHome.resolve(explicit: home)
         let vault = try UnlockOptions.openVault(home: home, passphraseStdin: passphraseStdin)
-        let entry = try vault.find(query)
+        let entry = try vault.find(query, tags: tags)
         let code: String
         var validFor: Int?
         if entry.token.kind == .hotp {

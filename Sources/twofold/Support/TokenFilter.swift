@@ -16,8 +16,7 @@ struct TokenFilter: Equatable {
             let label = "\(entry.token.issuer):\(entry.token.account)".lowercased()
             guard label.contains(needle) || entry.id.hex.hasPrefix(needle) else { return false }
         }
-        let have = Set(entry.token.tags.map { $0.lowercased() })
-        return tags.allSatisfy { have.contains($0.lowercased()) }
+        return TokenEntry.hasTags(entry.token, tags)
     }
 
     /// Whether anything narrows the listing.
