@@ -135,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "twofoldd",
             dependencies: [
-                "TwofoldDaemon", "TwofoldVault",
+                "TwofoldDaemon", "TwofoldSync", "TwofoldVault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,7 +11,8 @@ import TwofoldProtocol
 /// processes writing at once cannot lose an update or reuse an HOTP counter.
 public final class Vault {
     let store: VaultStore
-    let home: VaultHome
+    /// The home the vault lives in.
+    public let home: VaultHome
     /// Vault keys by epoch, in guarded memory. Grows when the account rotates.
     var keys: [UInt32: SecureBytes]
     /// The local key-encryption key (``unlockKey(home:passphrase:)``): wraps the `VK` of

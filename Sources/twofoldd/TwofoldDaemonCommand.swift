@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TwofoldDaemon
+import TwofoldSync
 import TwofoldVault
 
 /// `twofoldd`: the Twofold daemon for one device home, in the foreground (systemd
@@ -55,7 +56,16 @@ struct TwofoldDaemonCommand: AsyncParsableCommand {
         guard let policy = SnapshotRetention(text: retention) else { throw ValidationError("--retention takes three counts, like 7,4,12") }
         options.snapshots.retention = policy
         options.sync.backoff = Backoff(initial: .milliseconds(250), maximum: try duration(retryMax, "--retry-max", minimum: .milliseconds(250)))
-        options.sync.relayCA = relayCA
+        // `--relay-ca`, else the home's `relay-ca` setting (README, "Settings"), as for twofold.
+        if let relayCA {
+            options.sync.relayCA = relayCA
+        } else {
+            do {
+                options.sync.relayCA = try HomeConfig.load(home: options.home).relayCA
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         options.sync.allowInsecureRelay = insecureRelay
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -44,6 +44,19 @@ struct TLSTests {
         let untrusted = try b.run(["sync"])
         #expect(untrusted.status == 1)
         #expect(untrusted.stderr.split(separator: "\n").count == 1)
+
+        // The relay-ca setting: checked when set, then used by every command without the flag.
+        let notPEM = try b.run(["config", "set", "relay-ca", words])
+        #expect(notPEM.status != 0 && notPEM.stderr.contains("is not a readable PEM file"), "\(notPEM.stderr)")
+        #expect(try b.run(["config", "set", "relay-ca", cert]).status == 0)
+        #expect(try b.run(["config", "get", "relay-ca"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == cert)
+        let trusted = try b.run(["sync"])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(try b.run(["doctor"]).stdout.contains("answers"), "doctor uses the setting too")
+        // --relay-ca still wins over the setting.
+        let other = root.appendingPathComponent("other.pem").path, otherKey = root.appendingPathComponent("other-key.pem").path
+        try makeCertificate(cert: other, key: otherKey)
+        #expect(try b.run(["sync", "--relay-ca", other]).status == 1)
     }
 
     /// A self-signed P-256 certificate for 127.0.0.1, valid for a day (openssl).

@@ -50,7 +50,7 @@ struct ApproveCommand: ParsableCommand {
             throw CLIError("creating the account on \(state.relayURL) was interrupted: run 'twofold init --relay \(state.relayURL)' again to finish it")
         }
         let vault = VaultHandle(try unlock.openVault(global))
-        let client = try relayOptions.client(for: state.relayURL)
+        let client = try relayOptions.client(for: state.relayURL, home: global.vaultHome)
         let name = self.name
         let result = try AsyncBridge.run { () async throws -> (LinkApproval.Outcome?, LinkApproval.Resumed?) in
             defer { Task { await client.shutdown() } }

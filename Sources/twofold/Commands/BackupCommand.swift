@@ -59,7 +59,7 @@ struct BackupCommand: ParsableCommand {
     /// nil, with a warning, when the relay that keeps them cannot be asked.
     private func passphraseParameters(vault: Vault, relayURL: String) throws -> PassphraseParameters? {
         guard try vault.roster()?.passphrase != nil else { return nil }
-        let client = try relayOptions.client(for: relayURL)
+        let client = try relayOptions.client(for: relayURL, home: global.vaultHome)
         let account = vault.account
         do {
             return try AsyncBridge.run {

@@ -33,6 +33,7 @@ struct CodeInvocation: Equatable {
         let home = VaultHome.resolve(explicit: home)
         let vault = try UnlockOptions.openVault(home: home, passphraseStdin: passphraseStdin)
         let entry = try vault.find(query, tags: tags)
+        let relay = try self.relay.withHomeDefault(home)
         let code: String
         var validFor: Int?
         if entry.token.kind == .hotp {

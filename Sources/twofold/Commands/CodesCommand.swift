@@ -41,11 +41,11 @@ struct CodesCommand: ParsableCommand {
             guard !output.json, at == nil else { throw CLIError.usage("--watch shows the codes as time passes: drop --json and --at") }
             guard isatty(STDOUT_FILENO) == 1 else { throw CLIError.usage("--watch redraws a terminal: run it at one, or drop --watch") }
             // The clock's offset is read once (a relay time source asks the relay once).
-            let offset = try CodeClock.unixTime(at: nil, source: timeSource.timeSource, home: global.vaultHome, relay: relayOptions.trust)
+            let offset = try CodeClock.unixTime(at: nil, source: timeSource.timeSource, home: global.vaultHome, relay: relayOptions.trust.withHomeDefault(global.vaultHome))
                 - Int64(Date().timeIntervalSince1970)
             CodesWatch.run(entries: listing.entries, offset: offset)
         }
-        let time = try CodeClock.unixTime(at: at, source: timeSource.timeSource, home: global.vaultHome, relay: relayOptions.trust)
+        let time = try CodeClock.unixTime(at: at, source: timeSource.timeSource, home: global.vaultHome, relay: relayOptions.trust.withHomeDefault(global.vaultHome))
         if output.json {
             try JSONOutput.print(listing.entries.map { e -> [String: Any] in
                 let hotp = e.token.kind == .hotp

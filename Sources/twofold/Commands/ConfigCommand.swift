@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwofoldSync
 import TwofoldVault
 
 /// `twofold config`: the device's settings in `<home>/config` (README, "Settings").
@@ -9,7 +10,8 @@ struct ConfigCommand: ParsableCommand {
         abstract: "Show or change this device's settings (<home>/config).",
         discussion: """
             Settings: time-source = system | relay (the clock 'code' and 'codes' use; \
-            --time-source overrides it). The file holds 'key = value' lines and '#' comments \
+            --time-source overrides it); relay-ca = FILE (a PEM file of CA certificates every \
+            command and the daemon trust for the relay; --relay-ca overrides it). The file holds 'key = value' lines and '#' comments \
             and may be edited by hand; an unknown key or value is an error naming its line.
             """,
         subcommands: [List.self, Get.self, Set.self, Unset.self],
@@ -74,8 +76,25 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             let key = try ConfigCommand.key(key)
             var config = try ConfigCommand.load(global)
-            try config.set(key, to: value)
+            var value = value
+            if key == .relayCA { value = try Self.checkedCAFile(value) }
+            do {
+                try config.set(key, to: value)
+            } catch {
+                throw CLIError.usage(error.description)
+            }
             try ConfigCommand.save(config, global)
+        }
+
+        /// `relay-ca`'s file as an absolute path, once it is known to hold a PEM
+        /// certificate: a typo must not surface later as a TLS failure of the daemon.
+        static func checkedCAFile(_ path: String) throws -> String {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let standardized = (absolute as NSString).standardizingPath
+            guard let data = SmallFile.contents(standardized), String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+                throw CLIError.usage("\(standardized) is not a readable PEM file of CA certificates (under 64 KiB): give the relay's CA certificate file")
+            }
+            return standardized
         }
     }
 

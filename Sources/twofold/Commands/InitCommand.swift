@@ -54,7 +54,7 @@ struct InitCommand: ParsableCommand {
             try resume(home: home, relay: relay)
             return
         }
-        let client = try relay.map { try relayOptions.client(for: $0) }
+        let client = try relay.map { try relayOptions.client(for: $0, home: global.vaultHome) }
         let passphrase = noPassphrase
             ? nil
             : try PassphraseReader.readNew(prompt: "New passphrase: ", fromStandardInput: passphraseStdin)
@@ -73,7 +73,7 @@ struct InitCommand: ParsableCommand {
     }
 
     private func resume(home: VaultHome, relay: String) throws {
-        let client = try relayOptions.client(for: relay)
+        let client = try relayOptions.client(for: relay, home: global.vaultHome)
         let passphrase = try Vault.protection(home: home) == .keyFile
             ? nil
             : try PassphraseReader.read(prompt: "Passphrase for \(home.path): ", fromStandardInput: passphraseStdin)

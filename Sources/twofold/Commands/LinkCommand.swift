@@ -52,7 +52,7 @@ struct LinkCommand: ParsableCommand {
         let passphrase: String? = noPassphrase
             ? nil
             : try PassphraseReader.readNew(prompt: "New local passphrase: ", fromStandardInput: localPassphraseStdin)
-        let client = try relayOptions.client(for: relay)
+        let client = try relayOptions.client(for: relay, home: global.vaultHome)
         let name = deviceName ?? SyncCLI.defaultDeviceName()
         let outcome = try AsyncBridge.run {
             defer { Task { await client.shutdown() } }

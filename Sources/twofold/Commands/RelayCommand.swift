@@ -35,7 +35,7 @@ struct RelayCommand: ParsableCommand {
 
         func run() throws {
             let home = global.vaultHome
-            let client = try relayOptions.client(for: url)
+            let client = try relayOptions.client(for: url, home: global.vaultHome)
             let store = try SyncStore.open(home: home)
             if let state = try store.state(), state.accountState == .ready {
                 try store.setRelayURL(client.relay)

@@ -12,11 +12,13 @@ struct RelayOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow a plain-http relay on a network address (never do this outside a lab).")
     var insecureRelay = false
 
-    /// The same, as plain values.
+    /// The same, as plain values (`--relay-ca` alone; ``RelayTrust/withHomeDefault(_:)``
+    /// adds the home's `relay-ca` setting).
     var trust: RelayTrust { RelayTrust(caFile: relayCa, allowInsecure: insecureRelay) }
 
-    /// A client for `url`, checked ([API-3]); proxies come from `HTTPS_PROXY`.
-    func client(for url: String) throws -> RelayClient { try trust.client(for: url) }
+    /// A client for `url`, checked ([API-3]), trusting `--relay-ca` or else the home's
+    /// `relay-ca` setting; proxies come from `HTTPS_PROXY`.
+    func client(for url: String, home: VaultHome) throws -> RelayClient { try trust.withHomeDefault(home).client(for: url) }
 }
 
 /// What `--relay-ca` and `--insecure-relay` say, as plain values: code that also runs
@@ -33,6 +35,15 @@ struct RelayTrust: Equatable {
     /// A client for `url`, checked ([API-3]); proxies come from `HTTPS_PROXY`.
     func client(for url: String) throws -> RelayClient {
         try RelayClient(RelayClientConfiguration(endpoint: endpoint(url), caFile: caFile))
+    }
+
+    /// The same trust, with the CA file of `home`'s `relay-ca` setting when no
+    /// `--relay-ca` was given (README, "Settings").
+    func withHomeDefault(_ home: VaultHome) throws -> RelayTrust {
+        guard caFile == nil else { return self }
+        var trust = self
+        trust.caFile = try HomeConfig.load(home: home).relayCA
+        return trust
     }
 }
 

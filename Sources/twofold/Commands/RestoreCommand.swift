@@ -80,7 +80,7 @@ struct RestoreCommand: ParsableCommand {
         } else {
             proof = .recoveryKey(try RecoveryKey(words: try readWords()))
         }
-        let client = try relayOptions.client(for: relay)
+        let client = try relayOptions.client(for: relay, home: global.vaultHome)
         let name = deviceName ?? SyncCLI.defaultDeviceName()
         // The relay's answer first (the account exists, the key opens its grant), then the
         // new local passphrase: a wrong key or a relay that is down costs no typing (issue 20).

@@ -131,7 +131,7 @@ struct SnapshotsCommand: ParsableCommand {
                                      _ body: @escaping @Sendable (SnapshotsAPI) async throws -> T) throws -> T {
         let store = try SyncStore.open(home: home)
         guard let state = try store.state(), state.accountState == .ready else { throw SyncError.refused(.notAttached) }
-        let client = try relayOptions.client(for: state.relayURL)
+        let client = try relayOptions.client(for: state.relayURL, home: home)
         return try AsyncBridge.run {
             defer { Task { await client.shutdown() } }
             let session = try await RelaySession.stored(client: client, store: store)

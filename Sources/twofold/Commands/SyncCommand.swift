@@ -32,7 +32,7 @@ struct SyncCommand: ParsableCommand {
             throw CLIError("creating the account on \(state.relayURL) was interrupted: run 'twofold init --relay \(state.relayURL)' again to finish it")
         }
         let box = locked ? nil : SendableVault(vault: try unlock.openVault(global))
-        let client = try relayOptions.client(for: state.relayURL)
+        let client = try relayOptions.client(for: state.relayURL, home: global.vaultHome)
         let json = output.json
         let result: Result<SyncReport, SyncError> = try AsyncBridge.run {
             defer { Task { await client.shutdown() } }

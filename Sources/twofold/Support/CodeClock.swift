@@ -23,7 +23,7 @@ enum CodeClock {
     /// The Unix time, in seconds, for codes.
     static func unixTime(at: Int64?, source explicit: TimeSource?, home: VaultHome, relay trust: RelayTrust) throws -> Int64 {
         if let at { return at }
-        switch try explicit ?? HomeConfig.load(home: home).timeSource ?? .system {
+        switch try explicit ?? HomeConfig.load(home: home)[.timeSource].flatMap(TimeSource.init(rawValue:)) ?? .system {
         case .system:
             warnIfOff(home: home)
             return floorSeconds(SystemClock.wallNowMs())

@@ -32,6 +32,6 @@ enum RotationReport {
         guard state.accountState == .ready else {
             throw CLIError("creating the account on \(state.relayURL) was interrupted: run 'twofold init --relay \(state.relayURL)' again to finish it")
         }
-        return (try relayOptions.client(for: state.relayURL), store)
+        return (try relayOptions.client(for: state.relayURL, home: vault.home), store)
     }
 }

@@ -14,5 +14,6 @@ extension OTPError: UserFacingError {}
 extension ProtocolError: UserFacingError {}
 extension CryptoError: UserFacingError {}
 extension SyncError: UserFacingError {}
+extension HomeConfigError: UserFacingError {}
 extension ImportError: UserFacingError {}
 extension QRError: UserFacingError {}

@@ -12,16 +12,17 @@ enum RelayCheck {
     static func run(relay: String, options: RelayOptions, home: VaultHome) -> [DoctorFinding] {
         let endpoint: RelayEndpoint
         let client: RelayClient
+        let caFile = (try? options.trust.withHomeDefault(home))?.caFile ?? options.relayCa
         do {
             endpoint = try RelayEndpoint(relay, allowInsecure: options.insecureRelay)
-            var configuration = RelayClientConfiguration(endpoint: endpoint, caFile: options.relayCa)
+            var configuration = RelayClientConfiguration(endpoint: endpoint, caFile: caFile)
             configuration.connectTimeout = .seconds(10)
             configuration.requestTimeout = .seconds(10)
             client = try RelayClient(configuration)
         } catch {
             let fix = error.code == "insecure_relay"
                 ? "serve the relay over https, or pass --insecure-relay in a lab"
-                : "check --relay-ca FILE (a PEM file of the relay's CA)"
+                : "check --relay-ca FILE or the relay-ca setting (a PEM file of the relay's CA)"
             return [.fail("relay", error.description, fix: fix), lastClock(home: home, relay: relay, why: "not checked")]
         }
         let measured: Result<ClockProbe.Measurement, SyncError> = AsyncBridge.runValue {
@@ -39,7 +40,7 @@ enum RelayCheck {
                 .save(home: home)
             return [
                 .ok("relay", "\(client.relay) answers (registration \(measurement.registration), round trip \(measurement.roundTripMs) ms)"),
-                tls(endpoint, caFile: options.relayCa),
+                tls(endpoint, caFile: caFile),
                 clock(measurement),
             ]
         }
