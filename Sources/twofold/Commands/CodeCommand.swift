@@ -17,7 +17,7 @@ struct CodeCommand: ParsableCommand {
     @OptionGroup var unlock: UnlockOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "Token id, or part of issuer:account.")
+    @Argument(help: "Token id, or part of issuer:account.", completion: TokenCompletion.kind)
     var query: String
 
     @Option(name: .long, help: ArgumentHelp("Only tokens with this tag count; repeat for several (all must match).", valueName: "TAG"))

@@ -11,7 +11,7 @@ struct EditCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var unlock: UnlockOptions
 
-    @Argument(help: "Token id, or part of issuer:account.") var query: String
+    @Argument(help: "Token id, or part of issuer:account.", completion: TokenCompletion.kind) var query: String
     @Option(help: "New issuer.") var issuer: String?
     @Option(help: "New account name.") var account: String?
     @Option(help: "New note.") var note: String?

@@ -12,7 +12,7 @@ struct RemoveCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var unlock: UnlockOptions
 
-    @Argument(help: "Token id, or part of issuer:account.") var query: String
+    @Argument(help: "Token id, or part of issuer:account.", completion: TokenCompletion.kind) var query: String
 
     @Flag(name: .long, help: "Do not ask for confirmation at a terminal.") var yes = false
 

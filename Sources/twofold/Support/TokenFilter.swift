@@ -33,7 +33,8 @@ struct TokenFilter: Equatable {
 
 /// The options that make a ``TokenFilter``.
 struct TokenFilterOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Show only tokens whose issuer:account contains this (or whose id starts with it).", valueName: "QUERY"))
+    @Argument(help: ArgumentHelp("Show only tokens whose issuer:account contains this (or whose id starts with it).", valueName: "QUERY"),
+              completion: TokenCompletion.kind)
     var query: String?
 
     @Option(name: .long, help: ArgumentHelp("Show only tokens with this tag; repeat for several (all must match).", valueName: "TAG"))
