@@ -43,7 +43,8 @@ struct StoreOptions: ParsableArguments {
         do {
             return try RelayConfiguration.load(flags: flags)
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            // One line, like every other refusal (not ArgumentParser's usage text).
+            throw fail(error.description)
         }
     }
 

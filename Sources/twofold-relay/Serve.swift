@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
             if let value { flags[key] = value }
         }
         let configuration = try store.load(flags)
+        // Before the store is opened (and so created): one line, nothing written.
+        if let problem = StartupCheck.problem(configuration) { throw fail(problem) }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel
