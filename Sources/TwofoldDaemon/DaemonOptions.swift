@@ -12,6 +12,8 @@ public struct DaemonOptions: Sendable {
     public var sync = SyncLoop.Configuration()
     /// Snapshot schedule and retention.
     public var snapshots = SnapshotScheduler.Configuration()
+    /// Backup-file schedule and retention (into the home's `backup-dir`).
+    public var backups = BackupScheduler.Configuration()
     /// The version reported on the control socket.
     public var version = "0.1.0"
 

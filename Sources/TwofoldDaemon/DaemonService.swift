@@ -18,6 +18,8 @@ public final class DaemonService: Sendable {
     public let loop: SyncLoop
     /// The snapshot scheduler.
     public let snapshots: SnapshotScheduler
+    /// The backup-file scheduler.
+    public let backups: BackupScheduler
     let notifier: SystemdNotifier
     let logger: Logger
     let startedMilliseconds: UInt64
@@ -36,6 +38,7 @@ public final class DaemonService: Sendable {
         keys = KeyKeeper(home: options.home, idleTimeout: options.idleTimeout)
         loop = SyncLoop(store: store, keys: keys, configuration: options.sync, logger: logger)
         snapshots = SnapshotScheduler(loop: loop, keys: keys, configuration: options.snapshots, logger: logger)
+        backups = BackupScheduler(loop: loop, keys: keys, configuration: options.backups, logger: logger)
     }
 
     /// Runs until SIGTERM or SIGINT; returns after a clean shutdown.
@@ -53,6 +56,7 @@ public final class DaemonService: Sendable {
             .init(service: PushSubscription(loop: loop, logger: logger), successTerminationBehavior: .ignore),
             .init(service: LocalChangeWatcher(loop: loop, interval: options.pollInterval), successTerminationBehavior: .ignore),
             .init(service: SnapshotService(scheduler: snapshots), successTerminationBehavior: .ignore),
+            .init(service: BackupService(scheduler: backups), successTerminationBehavior: .ignore),
             .init(service: Watchdog(loop: loop, notifier: notifier), successTerminationBehavior: .ignore),
         ]
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -32,6 +32,8 @@ extension Vault {
     /// attached to a relay has no recovery key, and so no backup file.
     public func sealBackup(relayURL: String, passphraseParameters: PassphraseParameters?,
                            createdMilliseconds: UInt64) throws -> [UInt8] {
+        // Kept for the daemon's scheduled backups, which may run locked (daemon.md, "Backups").
+        try refreshBackupHolders(passphraseParameters: passphraseParameters)
         guard let roster = try roster() else {
             throw VaultError.wrongProtection("this vault has no recovery key yet, so nothing could open a backup of it: attach it to a relay with 'twofold relay set URL', or use 'twofold export --encrypt'")
         }

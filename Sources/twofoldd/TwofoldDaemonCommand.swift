@@ -31,6 +31,12 @@ struct TwofoldDaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Snapshots kept: daily,weekly,monthly.", valueName: "D,W,M"))
     var retention = "7,4,12"
 
+    @Option(name: .customLong("backup-interval"), help: ArgumentHelp("Time between backup files in the home's backup-dir setting; 0 turns them off.", valueName: "DURATION"))
+    var backupInterval = "1d"
+
+    @Option(name: .customLong("backup-retention"), help: ArgumentHelp("Backup files kept: daily,weekly,monthly.", valueName: "D,W,M"))
+    var backupRetention = "7,4,12"
+
     @Option(name: .customLong("retry-max"), help: ArgumentHelp("Longest wait between retries when the relay is away.", valueName: "DURATION"))
     var retryMax = "60s"
 
@@ -55,6 +61,16 @@ struct TwofoldDaemonCommand: AsyncParsableCommand {
         options.snapshots.interval = try duration(snapshotInterval, "--snapshot-interval", minimum: .zero)
         guard let policy = SnapshotRetention(text: retention) else { throw ValidationError("--retention takes three counts, like 7,4,12") }
         options.snapshots.retention = policy
+        options.backups.interval = try duration(backupInterval, "--backup-interval", minimum: .zero)
+        guard let backupPolicy = SnapshotRetention(text: backupRetention) else {
+            throw ValidationError("--backup-retention takes three counts, like 7,4,12")
+        }
+        options.backups.retention = backupPolicy
+        // A short interval (tests, a cautious user) also looks sooner and more often.
+        if options.backups.interval < .seconds(60), options.backups.interval > .zero {
+            options.backups.firstDelay = options.backups.interval
+            options.backups.tick = options.backups.interval
+        }
         options.sync.backoff = Backoff(initial: .milliseconds(250), maximum: try duration(retryMax, "--retry-max", minimum: .milliseconds(250)))
         // `--relay-ca`, else the home's `relay-ca` setting (README, "Settings"), as for twofold.
         if let relayCA {

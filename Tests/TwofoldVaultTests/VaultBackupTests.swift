@@ -104,4 +104,38 @@ import TwofoldProtocol
         let vault = try Vault.create(home: tmp.home, passphrase: nil)
         #expect(throws: VaultError.self) { try vault.sealBackup(relayURL: "https://r", passphraseParameters: nil, createdMilliseconds: 1) }
     }
+
+    /// What a locked daemon writes (daemon.md, "Backups"): the same file, from the sealed
+    /// records and the holders kept while the vault was open, with no key at hand.
+    @Test func withoutTheKeyTheKeptHoldersSealTheSameRestorableFile() throws {
+        let tmp = TemporaryHome(), target = TemporaryHome()
+        let (vault, recovery) = try accountVault(tmp)
+        let locked = try SyncStore.open(home: tmp.home)
+        #expect(throws: VaultError.self) { try locked.sealScheduledBackup(relayURL: "https://r.example", createdMilliseconds: 1) }
+        try vault.refreshBackupHolders()
+        let holders = try locked.backupHolders().holders
+        #expect(holders.map(\.kind) == [.recoveryKey])
+        #expect(holders.allSatisfy { $0.epoch == vault.currentEpoch })
+        let file = try locked.sealScheduledBackup(relayURL: "https://r.example", createdMilliseconds: 1_767_225_600_000)
+        let restored = try Vault.restoreBackup(file, kind: .recoveryKey, keys: recovery.keyPairs, home: target.home, passphrase: nil)
+        #expect(try restored.vault.tokens().entries.map(\.token).sorted { $0.issuer < $1.issuer }
+                == (try vault.tokens().entries.map(\.token).sorted { $0.issuer < $1.issuer }))
+        // Nothing changed: refreshing again is a read, and the holders stay as they were.
+        try vault.refreshBackupHolders()
+        #expect(try locked.backupHolders().holders == holders)
+    }
+
+    @Test func backupFileNamesSayAccountTimeAndWhoWroteThem() throws {
+        let account = AccountID.random()
+        let date = Date(timeIntervalSince1970: 1_767_225_600)
+        let scheduled = BackupFileName.name(account: account, at: date, scheduled: true)
+        #expect(scheduled == "twofold-backup-\(account.hex.prefix(8))-20260101T000000Z.scheduled.tfbackup")
+        let parsed = try #require(BackupFileName.parse(scheduled))
+        #expect(parsed.account == String(account.hex.prefix(8)) && parsed.createdMilliseconds == 1_767_225_600_000 && parsed.scheduled)
+        #expect(BackupFileName.parse(BackupFileName.name(account: account, at: date, scheduled: false))?.scheduled == false)
+        for other in ["notes.txt", "twofold-backup-.tfbackup", "twofold-backup-zzzzzzzz-20260101T000000Z.tfbackup",
+                      "twofold-backup-12345678-2026.tfbackup", "twofold-backup-12345678-20260101T000000Z-x.tfbackup"] {
+            #expect(BackupFileName.parse(other) == nil, "\(other)")
+        }
+    }
 }

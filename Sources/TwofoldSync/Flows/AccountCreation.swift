@@ -36,6 +36,7 @@ public enum AccountCreation {
         } catch {
             result = .failure(error)
         }
+        try? vault.refreshBackupHolders()  // for the daemon's scheduled backups (daemon.md, "Backups")
         return Outcome(recoveryKey: draft.recoveryKey, sync: result)
     }
 }

@@ -62,6 +62,13 @@ public enum KeyRotation {
             Failpoint.hit("rotation.sent")
             do { try vault.commitRotation(plan, seq: receipt.seq, seqs: receipt.seqs) } catch { throw SyncError.from(error) }
             try? await syncRound(vault: vault, session: session)
+            // The new epoch's grants for scheduled backups, which a locked daemon cannot make
+            // (daemon.md, "Backups"); a new passphrase's salt and cost are known right here.
+            if case .set(_, let parameters, _) = change.passphrase {
+                try? vault.refreshBackupHolders(passphraseParameters: parameters)
+            } else {
+                try? vault.refreshBackupHolders()
+            }
             return Outcome(epoch: plan.toEpoch, revoked: plan.revoke, newRecovery: change.newRecovery, resumed: false)
         }
     }

@@ -179,6 +179,7 @@ public enum LinkNewDevice {
             }
             LinkRequestFile.remove(home: home)
             let listing = try vault.tokens()
+            try? vault.refreshBackupHolders()  // for the daemon's scheduled backups (daemon.md, "Backups")
             return Outcome(account: reply.account, device: request.device, approvedBy: reply.fromDevice,
                            tokens: listing.entries.count, damaged: listing.damaged.count)
         } catch {

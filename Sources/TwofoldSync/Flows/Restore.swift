@@ -155,6 +155,7 @@ public enum Restore {
             try await RecoveryAPI(client: client).putGrants(
                 session: session, epoch: claim.epoch, grants: [device: try vault.sealGrant(to: box.publicKey)])
             let listing = try vault.tokens()
+            try? vault.refreshBackupHolders()  // for the daemon's scheduled backups (daemon.md, "Backups")
             return Outcome(account: account, device: device, tokens: listing.entries.count, damaged: listing.damaged.count)
         } catch {
             for file in [home.databasePath, home.databasePath + "-wal", home.databasePath + "-shm", home.keyFilePath] {

@@ -14,6 +14,9 @@ public struct HomeConfig: Equatable, Sendable {
         /// A PEM file of extra CA certificates every command and the daemon trust for the
         /// relay (a self-signed relay), unless `--relay-ca` names another.
         case relayCA = "relay-ca"
+        /// A folder (a USB drive, one another tool syncs) the daemon writes a backup file
+        /// into on its schedule, locked or not (daemon.md, "Backups").
+        case backupDir = "backup-dir"
 
         /// The value's canonical form, or nil when it is not allowed.
         public func canonical(_ value: String) -> String? {
@@ -21,8 +24,8 @@ public struct HomeConfig: Equatable, Sendable {
             case .timeSource:
                 let lowered = value.lowercased()
                 return ["system", "relay"].contains(lowered) ? lowered : nil
-            case .relayCA:
-                // An absolute path: the file is read by processes with other working directories.
+            case .relayCA, .backupDir:
+                // An absolute path: it is used by processes with other working directories.
                 guard value.hasPrefix("/"), value.count <= 4096,
                       !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
                 return value
@@ -34,6 +37,7 @@ public struct HomeConfig: Equatable, Sendable {
             switch self {
             case .timeSource: return "system or relay"
             case .relayCA: return "the absolute path of a PEM file of CA certificates"
+            case .backupDir: return "the absolute path of a folder"
             }
         }
     }
@@ -80,6 +84,9 @@ public struct HomeConfig: Equatable, Sendable {
 
     /// The relay CA file, if set.
     public var relayCA: String? { values[.relayCA] }
+
+    /// The folder for scheduled backups, if set.
+    public var backupDirectory: String? { values[.backupDir] }
 
     /// Sets `key` (checked): the line that set it is rewritten, or one is added.
     public mutating func set(_ key: Key, to value: String) throws(HomeConfigError) {

@@ -46,6 +46,7 @@ enum VaultMigrations {
         registerRotation(&migrator)
         registerUnverified(&migrator)
         registerConflicts(&migrator)
+        registerBackupHolders(&migrator)
         return migrator
     }
 }

@@ -72,12 +72,8 @@ struct BackupCommand: ParsableCommand {
         }
     }
 
-    /// `twofold-backup-<account, 8 hex>-<UTC time>.tfbackup`: sorts by time, names the account.
+    /// `twofold-backup-<account, 8 hex>-<UTC time>.tfbackup` (``BackupFileName``).
     static func fileName(account: AccountID, at date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return "twofold-backup-\(account.hex.prefix(8))-\(formatter.string(from: date)).tfbackup"
+        BackupFileName.name(account: account, at: date, scheduled: false)
     }
 }

@@ -11,7 +11,8 @@ struct ConfigCommand: ParsableCommand {
         discussion: """
             Settings: time-source = system | relay (the clock 'code' and 'codes' use; \
             --time-source overrides it); relay-ca = FILE (a PEM file of CA certificates every \
-            command and the daemon trust for the relay; --relay-ca overrides it). The file holds 'key = value' lines and '#' comments \
+            command and the daemon trust for the relay; --relay-ca overrides it); backup-dir = DIR \
+            (the daemon writes a backup file there on its schedule, locked or not). The file holds 'key = value' lines and '#' comments \
             and may be edited by hand; an unknown key or value is an error naming its line.
             """,
         subcommands: [List.self, Get.self, Set.self, Unset.self],
@@ -78,12 +79,26 @@ struct ConfigCommand: ParsableCommand {
             var config = try ConfigCommand.load(global)
             var value = value
             if key == .relayCA { value = try Self.checkedCAFile(value) }
+            if key == .backupDir { value = try Self.checkedFolder(value) }
             do {
                 try config.set(key, to: value)
             } catch {
                 throw CLIError.usage(error.description)
             }
             try ConfigCommand.save(config, global)
+        }
+
+        /// `backup-dir` as an absolute path, once it is known to be a folder this user can
+        /// write: a mistyped path must not surface a day later as a missing backup.
+        static func checkedFolder(_ path: String) throws -> String {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let standardized = (absolute as NSString).standardizingPath
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory), isDirectory.boolValue,
+                  access(standardized, W_OK | X_OK) == 0 else {
+                throw CLIError.usage("\(standardized) is not a folder you can write: create it (or mount the drive) first")
+            }
+            return standardized
         }
 
         /// `relay-ca`'s file as an absolute path, once it is known to hold a PEM

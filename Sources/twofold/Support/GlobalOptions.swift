@@ -23,10 +23,13 @@ struct UnlockOptions: ParsableArguments {
     /// The same from plain values (``QuickCodeArguments`` has no parsed options).
     static func openVault(home: VaultHome, passphraseStdin: Bool) throws -> Vault {
         // While the daemon holds the key (twofold unlock), no passphrase is asked (Protocol/daemon.md).
-        if let vault = DaemonClient.openVault(home: home) { return vault }
-        return try Vault.open(home: home) {
+        let vault = try DaemonClient.openVault(home: home) ?? Vault.open(home: home) {
             try PassphraseReader.read(prompt: "Passphrase for \(home.path): ", fromStandardInput: passphraseStdin)
         }
+        // With the key at hand, keep what a locked daemon needs for scheduled backups (one
+        // read when nothing changed; daemon.md, "Backups"). Never a reason to fail a command.
+        try? vault.refreshBackupHolders()
+        return vault
     }
 }
 

@@ -15,5 +15,6 @@ extension ProtocolError: UserFacingError {}
 extension CryptoError: UserFacingError {}
 extension SyncError: UserFacingError {}
 extension HomeConfigError: UserFacingError {}
+extension SecureFile.Failure: UserFacingError {}
 extension ImportError: UserFacingError {}
 extension QRError: UserFacingError {}
