@@ -112,4 +112,26 @@ struct EverydayErrorTests {
         }
         #expect(back.status == 0, "\(back.stderr)")
     }
+
+    /// `recovery-key verify` (issue 14): the right words pass, another account's words and
+    /// mistyped words are one line each, and nothing reaches the relay (it is stopped).
+    @Test func recoveryKeyVerifyTellsTheRightWordsFromOthers() throws {
+        let lab = try Lab()
+        let a = lab.device("a"), b = lab.device("b")
+        let wordsA = lab.root.appendingPathComponent("a-words.txt").path, wordsB = lab.root.appendingPathComponent("b-words.txt").path
+        #expect(try a.run(["init", "--no-passphrase", "--relay", lab.relay.url, "--recovery-key-file", wordsA]).status == 0)
+        #expect(try b.run(["init", "--no-passphrase", "--relay", lab.relay.url, "--recovery-key-file", wordsB]).status == 0)
+        lab.relay.stop()
+        let right = try a.run(["recovery-key", "verify", "--recovery-key-stdin"], input: try String(contentsOfFile: wordsA, encoding: .utf8))
+        #expect(right.status == 0 && right.stdout.contains("These are the account's recovery words"), "\(right.stderr)")
+        let other = try a.run(["recovery-key", "verify", "--recovery-key-stdin"], input: try String(contentsOfFile: wordsB, encoding: .utf8))
+        #expect(other.status == 1)
+        Self.expectOneClearLine(other, "another account's words")
+        #expect(other.stderr.contains("not this account's recovery words"), "\(other.stderr)")
+        var typo = try String(contentsOfFile: wordsA, encoding: .utf8).split(separator: " ").map(String.init)
+        typo.swapAt(0, 1)
+        let mistyped = try a.run(["recovery-key", "verify", "--recovery-key-stdin"], input: typo.joined(separator: " "))
+        #expect(mistyped.status == 1)
+        Self.expectOneClearLine(mistyped, "words in the wrong order")
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwofoldCrypto
 import TwofoldProtocol
 import TwofoldSync
 import TwofoldVault
@@ -10,7 +11,44 @@ struct RecoveryKeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery-key",
         abstract: "Manage the account's 24-word recovery key.",
-        subcommands: [Rotate.self])
+        subcommands: [Rotate.self, Verify.self])
+
+    /// `twofold recovery-key verify`: are these the account's words? Checked here, against
+    /// the roster's recovery public keys, with no relay and no new device (issue 14).
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Check that typed words are the account's recovery key, without using them.",
+            discussion: """
+                Derives the keys from the words and compares them with the account's recovery \
+                public keys in the roster this device holds: nothing is sent to the relay and no \
+                device is created. Exit status 0 when they are the account's words, 1 otherwise. \
+                With --recovery-key-stdin the words are read from standard input (after the local \
+                passphrase line, with --passphrase-stdin); otherwise they are typed without echo.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var unlock: UnlockOptions
+
+        @Flag(name: .long, help: "Read the 24 words from standard input.")
+        var recoveryKeyStdin = false
+
+        func run() throws {
+            let vault = try unlock.openVault(global)
+            guard let roster = try vault.roster() else {
+                throw CLIError("this vault has no account on a relay, so it has no recovery words: 'twofold relay set URL' makes them")
+            }
+            let key = try RecoveryKey(words: try RecoveryWordsReader.read(fromStandardInput: recoveryKeyStdin))
+            let pairs = key.keyPairs
+            let matches = ConstantTime.equals(pairs.publicKeys.signingKey, roster.recovery.signingKey)
+                && ConstantTime.equals(pairs.publicKeys.boxKey, roster.recovery.boxKey)
+                && (roster.recoveryCheck.map { ConstantTime.equals($0, pairs.check) } ?? true)
+            guard matches else {
+                throw CLIError("these are not this account's recovery words (they are valid words, but another key's): find the right ones, or make new ones with 'twofold recovery-key rotate'")
+            }
+            print("These are the account's recovery words: keep them where you keep them now.")
+        }
+    }
 
     /// `twofold recovery-key rotate`.
     struct Rotate: ParsableCommand {

@@ -116,18 +116,5 @@ struct RestoreCommand: ParsableCommand {
     }
 
     /// The words: lines of standard input until 24 words are in, or typed at the terminal.
-    func readWords() throws -> String {
-        guard recoveryKeyStdin else {
-            return try PassphraseReader.read(prompt: "Recovery key (24 words): ", fromStandardInput: false)
-        }
-        var words: [Substring] = []
-        var text = ""
-        while words.count < RecoveryKey.wordCount, let line = readLine(strippingNewline: true) {
-            guard text.utf8.count < 4096 else { break }
-            text += " " + line
-            words = text.split(whereSeparator: { $0.isWhitespace })
-        }
-        guard !words.isEmpty else { throw CLIError("no recovery words on standard input: pipe in the 24 words") }
-        return text
-    }
+    func readWords() throws -> String { try RecoveryWordsReader.read(fromStandardInput: recoveryKeyStdin) }
 }
