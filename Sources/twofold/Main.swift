@@ -17,6 +17,7 @@ enum Main {
                 var command = try TwofoldCommand.parseAsRoot()
                 try command.run()
             }
+            BackupHolderRefresh.afterSuccess()
             // The daemon, if one runs, syncs what this command may have changed (< 1 ms otherwise).
             DaemonClient.nudge(arguments: arguments)
         } catch let error as CLIError {

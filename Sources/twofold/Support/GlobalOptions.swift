@@ -26,9 +26,7 @@ struct UnlockOptions: ParsableArguments {
         let vault = try DaemonClient.openVault(home: home) ?? Vault.open(home: home) {
             try PassphraseReader.read(prompt: "Passphrase for \(home.path): ", fromStandardInput: passphraseStdin)
         }
-        // With the key at hand, keep what a locked daemon needs for scheduled backups (one
-        // read when nothing changed; daemon.md, "Backups"). Never a reason to fail a command.
-        try? vault.refreshBackupHolders()
+        BackupHolderRefresh.opened = vault
         return vault
     }
 }
