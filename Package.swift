@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(name: "TwofoldCLITests", dependencies: ["twofold"]),
         .testTarget(name: "TwofoldSyncTests", dependencies: ["TwofoldSync", "TwofoldVault", "TwofoldProtocol", "TwofoldCrypto", "TwofoldOTP"]),
         // Real twofold-relay and twofold processes on loopback, temporary homes.
-        .testTarget(name: "SyncEndToEndTests", dependencies: ["twofold", "twofold-relay", "TwofoldProtocol", "TwofoldVault", "TwofoldCrypto"]),
+        .testTarget(name: "SyncEndToEndTests", dependencies: ["twofold", "twofold-relay", "TwofoldProtocol", "TwofoldVault", "TwofoldCrypto", "TwofoldQR"]),
         .testTarget(
             name: "TwofoldRelayTests",
             dependencies: [

@@ -33,14 +33,17 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the recovery words to this file (mode 0600) instead of showing them.", valueName: "FILE"))
     var recoveryKeyFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also write a one-page recovery kit to print (HTML, mode 0600).", valueName: "FILE"))
+    var recoveryKit: String?
+
     @OptionGroup var relayOptions: RelayOptions
 
     func validate() throws {
         if noPassphrase && passphraseStdin {
             throw ValidationError("--no-passphrase and --passphrase-stdin exclude each other")
         }
-        if relay == nil && (invite != nil || recoveryKeyFile != nil || relayOptions.relayCa != nil) {
-            throw ValidationError("--invite, --recovery-key-file and --relay-ca need --relay")
+        if relay == nil && (invite != nil || recoveryKeyFile != nil || recoveryKit != nil || relayOptions.relayCa != nil) {
+            throw ValidationError("--invite, --recovery-key-file, --recovery-kit and --relay-ca need --relay")
         }
     }
 
@@ -83,12 +86,12 @@ struct InitCommand: ParsableCommand {
     }
 
     private func finish(home: VaultHome, passphrase: String?, client: RelayClient) throws {
-        let invite = invite, file = recoveryKeyFile
+        let invite = invite, file = recoveryKeyFile, kit = recoveryKit
         try AsyncBridge.run {
             defer { Task { await client.shutdown() } }
             let vault = try Vault.open(home: home) { passphrase ?? "" }
             do {
-                try await SyncCLI.completeAccount(vault: vault, client: client, invite: invite, recoveryKeyFile: file)
+                try await SyncCLI.completeAccount(vault: vault, client: client, invite: invite, recoveryKeyFile: file, recoveryKit: kit)
             } catch let error as SyncError {
                 throw CLIError("the relay did not accept the account: \(error.description) (run the same 'twofold init' again to retry)")
             }

@@ -11,7 +11,7 @@ struct RecoveryKeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery-key",
         abstract: "Manage the account's 24-word recovery key.",
-        subcommands: [Rotate.self, Verify.self])
+        subcommands: [Rotate.self, Verify.self, Kit.self])
 
     /// `twofold recovery-key verify`: are these the account's words? Checked here, against
     /// the roster's recovery public keys, with no relay and no new device (issue 14).
@@ -39,6 +39,12 @@ struct RecoveryKeyCommand: ParsableCommand {
                 throw CLIError("this vault has no account on a relay, so it has no recovery words: 'twofold relay set URL' makes them")
             }
             let key = try RecoveryKey(words: try RecoveryWordsReader.read(fromStandardInput: recoveryKeyStdin))
+            try Self.check(key, against: roster)
+            print("These are the account's recovery words: keep them where you keep them now.")
+        }
+
+        /// Refuses words whose keys are not the roster's recovery keys (constant time).
+        static func check(_ key: RecoveryKey, against roster: Roster) throws {
             let pairs = key.keyPairs
             let matches = ConstantTime.equals(pairs.publicKeys.signingKey, roster.recovery.signingKey)
                 && ConstantTime.equals(pairs.publicKeys.boxKey, roster.recovery.boxKey)
@@ -46,7 +52,39 @@ struct RecoveryKeyCommand: ParsableCommand {
             guard matches else {
                 throw CLIError("these are not this account's recovery words (they are valid words, but another key's): find the right ones, or make new ones with 'twofold recovery-key rotate'")
             }
-            print("These are the account's recovery words: keep them where you keep them now.")
+        }
+    }
+
+    /// `twofold recovery-key kit`: the printable one-page recovery kit.
+    struct Kit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kit",
+            abstract: "Write a one-page recovery kit to print: relay, account, the 24 words and their QR code.",
+            discussion: """
+                The words are never stored, so they are typed (or given with --recovery-key-stdin) \
+                and checked against the account first, as 'recovery-key verify' does. The kit is \
+                HTML that prints on one page; it is written with mode 0600. Print it, check it, \
+                then delete the file.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var unlock: UnlockOptions
+
+        @Flag(name: .long, help: "Read the 24 words from standard input.")
+        var recoveryKeyStdin = false
+
+        @Option(name: .long, help: ArgumentHelp("Where to write the kit (HTML).", valueName: "FILE"))
+        var output: String
+
+        func run() throws {
+            let vault = try unlock.openVault(global)
+            guard let roster = try vault.roster(), let state = try vault.syncStore.state() else {
+                throw CLIError("this vault has no account on a relay, so it has no recovery words: 'twofold relay set URL' makes them")
+            }
+            let key = try RecoveryKey(words: try RecoveryWordsReader.read(fromStandardInput: recoveryKeyStdin))
+            try Verify.check(key, against: roster)
+            try RecoveryKit.write(to: output, relay: state.relayURL, account: vault.account, key: key)
+            print("Wrote the recovery kit to \(output) (mode 0600): print it, check it with 'twofold recovery-key verify', then delete the file.")
         }
     }
 

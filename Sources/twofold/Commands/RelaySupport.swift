@@ -77,7 +77,16 @@ enum SyncCLI {
     }
 
     /// Shows the recovery key once, or writes it to `file` (mode 0600) for scripts.
-    static func reveal(_ key: RecoveryKey, account: AccountID, file: String?) throws {
+    static func reveal(_ key: RecoveryKey, account: AccountID, file: String?, kit: String? = nil, relay: String? = nil) throws {
+        defer {
+            if kit == nil {
+                print("A one-page kit to print (relay, account, words, QR code): 'twofold recovery-key kit --output kit.html'.")
+            }
+        }
+        if let kit, let relay {
+            try RecoveryKit.write(to: kit, relay: relay, account: account, key: key)
+            print("The recovery kit was written to \(kit) (mode 0600): print it, then delete the file.")
+        }
         if let file {
             try SecureFile.write(Data((key.phrase + "\n").utf8), to: file)
             print("The recovery key (24 words) was written to \(file) (mode 0600): store it offline, then delete the file.")
@@ -101,10 +110,11 @@ enum SyncCLI {
     }
 
     /// Runs account creation for a vault in state `creating` and reports it.
-    static func completeAccount(vault: Vault, client: RelayClient, invite: String?, recoveryKeyFile: String?) async throws {
+    static func completeAccount(vault: Vault, client: RelayClient, invite: String?, recoveryKeyFile: String?,
+                                recoveryKit: String? = nil) async throws {
         let outcome = try await AccountCreation.complete(vault: vault, client: client, invite: invite)
         print("Created account \(vault.account.hex.prefix(8)) on \(client.relay); this device is \(vault.device.hex.prefix(8)).")
-        try reveal(outcome.recoveryKey, account: vault.account, file: recoveryKeyFile)
+        try reveal(outcome.recoveryKey, account: vault.account, file: recoveryKeyFile, kit: recoveryKit, relay: client.relay)
         try vault.finishAccountCreation()
         if case .failure(let error) = outcome.sync {
             throw CLIError("the account was created but the first sync failed: \(error.description)")
