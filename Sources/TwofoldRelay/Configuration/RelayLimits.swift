@@ -35,6 +35,9 @@ public struct RelayLimits: Sendable, Equatable {
     public var streamsPerDevice = 4
     /// Push streams per account: 64.
     public var streamsPerAccount = 64
+    /// Encoded records per pull page: 4 MiB. A page ends before the record that would pass
+    /// it, but always holds at least one (``PageBudget``).
+    public var pageBytes = 4 << 20
 
     /// The defaults of the spec.
     public init() {}

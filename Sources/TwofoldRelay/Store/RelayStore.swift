@@ -43,8 +43,9 @@ public protocol RelayStore: ChallengeLedger {
 
     // MARK: Records, heads, grants, rotation
 
-    /// A page of records with `seq > after`; the last page and its head in one read [API-18].
-    func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage
+    /// A page of records with `seq > after`, as many as `PageBudget(limit:maxBytes:)` admits
+    /// (at least one when any follow); the last page and its head in one read [API-18].
+    func pull(account: AccountID, after: Int64, limit: Int, maxBytes: Int) async throws -> RecordPage
     /// Applies a batch and its head all or nothing [API-19]; `version_conflict`,
     /// `epoch_mismatch`, `head_conflict`, `quota_exceeded`, `device_revoked`.
     func push(account: AccountID, device: DeviceID, writes: [RecordWrite], head: HeadWrite,
@@ -106,6 +107,13 @@ public protocol RelayStore: ChallengeLedger {
     func revokeInvite(id: String) async throws -> Bool
     /// One summary per account.
     func accountSummaries() async throws -> [AccountSummary]
+}
+
+extension RelayStore {
+    /// A page cut by count alone, without a byte budget (tests, tools).
+    public func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage {
+        try await pull(account: account, after: after, limit: limit, maxBytes: .max)
+    }
 }
 
 /// The relay's two secrets (relay-api.md, "Relay secrets"): never logged or sent [API-5].
