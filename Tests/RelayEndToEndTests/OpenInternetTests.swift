@@ -40,4 +40,81 @@ import TwofoldProtocol
         #expect(sizes.allSatisfy { $0 <= pageBytes + 1024 }, "\(sizes)")
         #expect(head?["counter"] as? Int == 1)
     }
+
+    @Test func halfOpenConnectionsNeitherBlockHealthNorSyncAndAreClosedByTheTimeouts() throws {
+        let relay = RelayProcess()
+        defer { relay.cleanUp() }
+        let idle = 4.0, perAddress = 100, total = 200
+        try relay.start(["--registration", "open"], environment: [
+            "TWOFOLD_RELAY_IDLE_TIMEOUT": "\(Int(idle))", "TWOFOLD_RELAY_CONNECTIONS_PER_ADDRESS": "\(perAddress)",
+            "TWOFOLD_RELAY_CONNECTIONS": "\(total)",
+        ])
+        var device = E2EDevice()
+        #expect(try device.createAccount(port: relay.port) == 201)
+        let stream = try RawHTTP(port: relay.port, timeout: 10)
+        try stream.send("GET", "/v1/events", token: device.token)
+        #expect(stream.read(until: "data: {\"seq\":0}").contains("text/event-stream"))
+
+        // 300 connections from one address that send half a request line and stop.
+        let start = Date()
+        let attackers = try (0..<300).map { _ in
+            let c = try RawHTTP(port: relay.port, timeout: 1, from: "127.0.0.2")
+            #expect(RawHTTP.sendAll(Array("GET /v1/records?after=0 HT".utf8), to: c.fd))
+            return c
+        }
+        // Honest clients meanwhile: health answers at once, a device pushes and pulls.
+        let clock = ContinuousClock()
+        var healthStatus = 0
+        let healthTime = try clock.measure {
+            healthStatus = try RawHTTP.request(port: relay.port, "GET", "/v1/health").status
+        }
+        #expect(healthStatus == 200)
+        #expect(healthTime < .seconds(1), "\(healthTime)")
+        var set: [RecordID: RecordHeader] = [:]
+        #expect(try RawHTTP.request(port: relay.port, "POST", "/v1/records", body: device.batch(count: 3, counter: 1, over: &set),
+                                    token: device.token).status == 200)
+        #expect(try device.relaySet(port: relay.port).count == 3)
+        // The attacking address is at its cap: a whole request from it is told to come back.
+        let refused = try RawHTTP(port: relay.port, timeout: 5, from: "127.0.0.2")
+        try refused.send("GET", "/v1/health")
+        let answer = refused.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+        #expect(answer.lowercased().contains("retry-after: 5"))
+        #expect(answer.contains("\"code\":\"unavailable\"") && answer.contains("too many connections from this address"))
+
+        // Refused ones go after the 2 s grace, the 100 admitted ones after the idle timeout.
+        var closedAfter = [TimeInterval?](repeating: nil, count: attackers.count)
+        while closedAfter.contains(where: { $0 == nil }) && Date().timeIntervalSince(start) < idle + 6 {
+            for (i, c) in attackers.enumerated() where closedAfter[i] == nil && c.peerClosed {
+                closedAfter[i] = Date().timeIntervalSince(start)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let times = closedAfter.compactMap { $0 }
+        #expect(times.count == attackers.count, "\(attackers.count - times.count) half-open connections still open")
+        #expect(times.filter { $0 >= idle - 0.3 }.count == perAddress, "\(times.sorted())")
+        #expect(times.filter { $0 < 1.5 }.isEmpty, "closed before any timeout: \(times.sorted())")
+        #expect(times.allSatisfy { $0 < idle + 4 })
+        // The push stream outlived the idle timeout: an answer in progress is never cut.
+        #expect(!stream.peerClosed)
+        #expect(try RawHTTP.request(port: relay.port, "GET", "/v1/health").status == 200)
+
+        // The total cap: other addresses fill it; then everyone is told to come back, until
+        // the idle timeout frees it again.
+        let fillers = try (0..<(total - 1)).map { i in
+            let c = try RawHTTP(port: relay.port, timeout: 1, from: "127.0.0.\(3 + i / 50)")
+            #expect(RawHTTP.sendAll(Array("GET /v1/hea".utf8), to: c.fd))
+            return c
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        let full = try RawHTTP.request(port: relay.port, "GET", "/v1/health")
+        #expect(full.status == 503 && full.body.contains("the relay has too many connections open"), "\(full)")
+        Thread.sleep(forTimeInterval: idle + 1)
+        #expect(fillers.allSatisfy { $0.peerClosed })
+        #expect(try RawHTTP.request(port: relay.port, "GET", "/v1/health").status == 200)
+        #expect(!stream.peerClosed)
+        let metrics = try RawHTTP.request(port: relay.port, "GET", "/metrics").body
+        #expect(metrics.contains("twofold_connections_refused_total{cap=\"address\"}"))
+        #expect(metrics.contains("twofold_connections_refused_total{cap=\"total\"}"))
+    }
 }
