@@ -117,4 +117,38 @@ import TwofoldProtocol
         #expect(metrics.contains("twofold_connections_refused_total{cap=\"address\"}"))
         #expect(metrics.contains("twofold_connections_refused_total{cap=\"total\"}"))
     }
+
+    @Test func theStoreIsPrivateAndADataDirectoryOthersCanReadIsRefused() throws {
+        let relay = RelayProcess()
+        defer { relay.cleanUp() }
+        try relay.start()
+        var device = E2EDevice()
+        #expect(try device.createAccount(port: relay.port) == 201)
+        for name in ["", "/relay.sqlite", "/relay.sqlite-wal", "/relay.sqlite-shm"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: relay.dataDirectory + name)
+            let mode = (attributes[.posixPermissions] as? Int ?? 0o777)
+            #expect(mode & 0o077 == 0, "\(name.isEmpty ? "the data directory" : name) has mode \(String(mode, radix: 8))")
+        }
+        relay.stop()
+
+        for mode in [0o755, 0o770, 0o702] {
+            let open = FileManager.default.temporaryDirectory.appendingPathComponent("relay-open-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: open) }
+            try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: false)
+            chmod(open, mode_t(mode))
+            let p = Process()
+            p.executableURL = RelayProcess.binary
+            p.arguments = ["serve", "--data", open, "--listen", "127.0.0.1:0"]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus != 0)
+            #expect(text == "twofold-relay: the data directory \(open) is open to other users (mode \(String(mode, radix: 8))) "
+                + "and would hold the relay's secrets: run 'chmod 700 \(open)', or give --data a new directory\n", "\(text)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
+        }
+    }
 }

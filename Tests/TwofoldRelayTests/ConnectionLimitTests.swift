@@ -53,4 +53,22 @@ import Testing
         #expect(ConnectionCounts.effectiveTotal(setting: 100, descriptorLimit: 1024) == 100)
         #expect(ConnectionCounts.effectiveTotal(setting: 16_384, descriptorLimit: 100) == 16)
     }
+
+    @Test func aDataDirectoryOthersCanOpenIsRefused() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("datadir-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        #expect(DataDirectoryCheck.problem(base) == nil)  // missing: made 0700
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: false)
+        chmod(base, 0o700)
+        #expect(DataDirectoryCheck.problem(base) == nil)
+        for mode: mode_t in [0o750, 0o705, 0o720, 0o777] {
+            chmod(base, mode)
+            let problem = try #require(DataDirectoryCheck.problem(base))
+            #expect(problem.contains("chmod 700 \(base)") && problem.contains("mode \(String(mode, radix: 8))"))
+        }
+        chmod(base, 0o700)
+        let file = base + "/file"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        #expect(DataDirectoryCheck.problem(file)?.contains("is not a directory") == true)
+    }
 }
