@@ -7,12 +7,22 @@ public final class RawHTTP {
     /// The connected socket.
     public let fd: Int32
 
-    /// Connects to 127.0.0.1:`port` with a receive timeout.
-    public init(port: Int, timeout: TimeInterval = 10) throws {
+    /// Connects to 127.0.0.1:`port` with a receive timeout, from the loopback address
+    /// `source` when given (any 127.x.y.z: a test's stand-in for another client).
+    public init(port: Int, timeout: TimeInterval = 10, from source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError("socket failed") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { close(fd); throw RawHTTPError("cannot bind to \(source)") }
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -24,6 +34,15 @@ public final class RawHTTP {
     }
 
     deinit { close(fd) }
+
+    /// Whether the peer has closed the connection (end of stream or reset), without waiting.
+    public var peerClosed: Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK))
+        if n > 0 { return false }
+        if n == 0 { return true }
+        return errno != EAGAIN && errno != EWOULDBLOCK
+    }
 
     /// Sends one request (`Connection: close`).
     public func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil) throws {

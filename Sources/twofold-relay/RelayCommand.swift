@@ -12,6 +12,13 @@ struct RelayCommand: AsyncParsableCommand {
         abstract: "The Twofold relay: stores what devices sync, sealed, and passes changes between them.",
         version: TwofoldRelayVersion.current,
         subcommands: [Serve.self, Invite.self, Accounts.self, RotateSecret.self, Migrate.self, Copy.self])
+
+    /// Every file the relay makes is its user's alone: the database and its `-wal` and
+    /// `-shm` files (which hold the token secret) are created 0600, directories 0700.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }
 
 /// Where the store is: shared by every command.

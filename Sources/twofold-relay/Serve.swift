@@ -25,6 +25,10 @@ struct Serve: AsyncParsableCommand {
             if let value { flags[key] = value }
         }
         let configuration = try store.load(flags)
+        // Before anything is written: a store others could read would give away its secrets.
+        if configuration.postgres == nil, let problem = DataDirectoryCheck.problem(configuration.dataDirectory) {
+            throw fail(problem)
+        }
         // Before the store is opened (and so created): one line, nothing written.
         if let problem = StartupCheck.problem(configuration) { throw fail(problem) }
         LoggingSystem.bootstrap { label in

@@ -53,6 +53,10 @@ enum Main {
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {
+        // Close the vault before exit, as returning from the command would: its store then
+        // checkpoints and removes its -wal and -shm files, and a refused command leaves the
+        // home as it was.
+        BackupHolderRefresh.opened = nil
         let line = message.replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("twofold: \(line)\n".utf8))
         exit(status)

@@ -126,9 +126,16 @@ final class Lab {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("twofold-e2e-\(UUID().uuidString)")
     let relay: RelayProcess
 
-    init() throws {
+    /// A lab whose relay runs with `relaySettings` (config-file keys) over its defaults.
+    init(relaySettings: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        relay = try RelayProcess()
+        var arguments: [String] = []
+        if !relaySettings.isEmpty {
+            let config = root.appendingPathComponent("relay.conf")
+            try relaySettings.map { "\($0.key) = \($0.value)\n" }.joined().write(to: config, atomically: true, encoding: .utf8)
+            arguments = ["--config", config.path]
+        }
+        relay = try RelayProcess(extraArguments: arguments)
     }
 
     deinit {

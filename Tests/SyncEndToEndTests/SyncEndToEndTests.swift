@@ -42,6 +42,27 @@ struct SyncEndToEndTests {
         #expect(status["relay"] as? String == lab.relay.url)
     }
 
+    @Test func aRelaysShortPagesSyncEverything() throws {
+        // A 4 KiB page budget: a token record is at least 297 sealed bytes, 550 bytes of
+        // page JSON, so 24 tokens and the roster take four pages or more, none of them full
+        // to the 500 records the devices ask for (relay-api.md, "Records").
+        let lab = try Lab(relaySettings: ["page-bytes": "4096"])
+        let (a, b, _, _) = try lab.pair()
+        var expected: [String] = []
+        for i in 0..<24 {
+            let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            let added = try a.run(["add", "--issuer", "Issuer\(i)", "--account", "alice",
+                                   "--secret", "JBSWY3DPEHPK3P\(letters[i])\(letters[25 - i])"])
+            #expect(added.status == 0, "\(added.stderr)")
+            expected.append("Issuer\(i):alice:")
+        }
+        #expect(try a.run(["sync"]).status == 0)
+        let synced = try b.run(["sync"])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(try b.tokens() == expected.sorted())
+        #expect(try b.json(["status", "--json"])["last_error"] is NSNull)
+    }
+
     @Test func concurrentHOTPUseNeverReusesACounterOnceSynced() throws {
         let lab = try Lab()
         let (a, b, _, _) = try lab.pair()

@@ -30,6 +30,39 @@ import TwofoldProtocol
         #expect(Array(page.encodedBody().readableBytesView) == page.json.bytes)
     }
 
+    @Test func theBudgetCountsEachRecordAsTheEncoderWritesIt() {
+        var escaped = record(seq: 1, sealed: 3)
+        escaped.version = "a\"b\\c\n\u{1}é"
+        let records = [record(seq: 1, sealed: 0), record(seq: 22, sealed: 1, deleted: true), record(seq: 333, sealed: 2),
+                       record(seq: 9_007_199_254_740_991, sealed: 4137), escaped]
+        let empty = RecordPage(records: [], latestSeq: 5, more: true, epoch: 1, head: nil).encodedBody().readableBytes
+        for r in records {
+            let one = RecordPage(records: [r], latestSeq: 5, more: true, epoch: 1, head: nil).encodedBody().readableBytes
+            #expect(one - empty == PageBudget.encodedSize(r))
+        }
+        var budget = PageBudget(limit: 1000, maxBytes: .max)
+        let admitted = records.map { budget.admit($0) }
+        #expect(admitted.allSatisfy { $0 })
+        let all = RecordPage(records: records, latestSeq: 5, more: true, epoch: 1, head: nil).encodedBody().readableBytes
+        #expect(all - empty == budget.bytes)
+    }
+
+    @Test func aPageEndsBeforeTheRecordThatPassesTheBudgetButHoldsOne() {
+        let r = record(seq: 1, sealed: 300)
+        let size = PageBudget.encodedSize(r)
+        func fill(limit: Int, maxBytes: Int) -> (admitted: [Bool], budget: PageBudget) {
+            var budget = PageBudget(limit: limit, maxBytes: maxBytes)
+            let admitted = (0..<4).map { _ in budget.admit(r) }
+            return (admitted, budget)
+        }
+        let roomy = fill(limit: 10, maxBytes: 2 * size + 1)
+        #expect(roomy.admitted == [true, true, false, false])
+        #expect(roomy.budget.count == 2 && roomy.budget.bytes == 2 * size + 1)
+        #expect(fill(limit: 10, maxBytes: 2 * size).admitted == [true, false, false, false])
+        #expect(fill(limit: 10, maxBytes: 1).admitted == [true, false, false, false])
+        #expect(fill(limit: 3, maxBytes: .max).admitted == [true, true, true, false])
+    }
+
     @Test func plainQueryAgreesWithTheParameters() {
         #expect(RelayRoutes.plainPageQuery("after=0")! == (0, 500))
         #expect(RelayRoutes.plainPageQuery("after=17&limit=2")! == (17, 2))

@@ -76,6 +76,43 @@ import TwofoldProtocol
     }
 
     @Test(arguments: StoreFactory.allCases)
+    func pagesEndAtTheirByteBudgetAndStillCoverTheAccount(_ factory: StoreFactory) async throws {
+        let (store, cleanup) = try await factory.make()
+        defer { cleanup() }
+        let (account, device) = try await newAccount(store)
+        let big = StoreQuotas(maxRecords: 1000, maxRecordBytes: 10 << 20, maxSnapshots: 1, maxSnapshotBytes: 1)
+        // 30 records of 4,137 sealed bytes (5,516 in base64url): about 170 KB of page JSON.
+        let writes = (0..<30).map { _ in rec(.random(), 1 << 16, device, expected: nil, size: 4096 + 41) }
+        _ = try await store.push(account: account, device: device, writes: writes,
+                                 head: HeadWrite(counter: 1, head: [1], expectedCounter: nil), quotas: big, nowMs: 1)
+        let maxBytes = 32 << 10
+        var after: Int64 = 0, pages: [RecordPage] = []
+        while true {
+            let page = try await store.pull(account: account, after: after, limit: 1000, maxBytes: maxBytes)
+            pages.append(page)
+            guard page.more else { break }
+            after = try #require(page.records.last?.seq)
+            #expect(pages.count < 100)
+        }
+        let records = pages.flatMap(\.records)
+        #expect(records.map(\.recordID) == writes.map(\.recordID))
+        #expect(records.map(\.seq) == Array(1...30))
+        #expect(pages.count == 6, "\(pages.map(\.records.count))")
+        for page in pages {
+            let encoded = page.records.map(PageBudget.encodedSize).reduce(0, +) + page.records.count - 1
+            #expect(encoded <= maxBytes)
+            #expect(page.encodedBody().readableBytes <= maxBytes + 1024)
+            #expect(page.head == nil || !page.more)
+        }
+        #expect(pages.last?.head?.counter == 1)
+        // A budget below one record still moves: one record a page.
+        let tiny = try await store.pull(account: account, after: 0, limit: 1000, maxBytes: 4096)
+        #expect(tiny.records.count == 1 && tiny.more)
+        let last = try await store.pull(account: account, after: 29, limit: 1000, maxBytes: 4096)
+        #expect(last.records.count == 1 && !last.more && last.head?.counter == 1)
+    }
+
+    @Test(arguments: StoreFactory.allCases)
     func aBatchIsAllOrNothing(_ factory: StoreFactory) async throws {
         let (store, cleanup) = try await factory.make()
         defer { cleanup() }

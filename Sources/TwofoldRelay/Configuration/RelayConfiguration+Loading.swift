@@ -9,7 +9,8 @@ extension RelayConfiguration {
         "body-limit", "rotation-body-limit", "snapshot-body-limit", "batch-writes", "records-per-account",
         "record-bytes-per-account", "snapshots-per-account", "snapshot-bytes-per-account", "device-rate", "device-burst",
         "address-rate", "address-burst", "accounts-per-hour", "mailboxes-per-hour", "recovery-per-account-per-hour",
-        "recovery-per-address-per-hour", "passphrase-lookups-per-hour", "streams-per-device", "streams-per-account",
+        "recovery-per-address-per-hour", "passphrase-lookups-per-hour", "streams-per-device", "streams-per-account", "page-bytes", "idle-timeout",
+        "connections-per-address", "connections",
     ]
 
     /// The environment variable of a setting.
@@ -104,6 +105,10 @@ extension RelayConfiguration {
         case "passphrase-lookups-per-hour": limits.passphraseLookupsPerAddress = .perHour(try rate())
         case "streams-per-device": limits.streamsPerDevice = Int(try int(1...10_000))
         case "streams-per-account": limits.streamsPerAccount = Int(try int(1...1_000_000))
+        case "page-bytes": limits.pageBytes = Int(try int(4096...(48 << 20)))
+        case "idle-timeout": limits.idleTimeoutSeconds = Int(try int(1...86_400))
+        case "connections-per-address": limits.connectionsPerAddress = Int(try int(1...10_000_000))
+        case "connections": limits.connections = Int(try int(1...10_000_000))
         default: throw ConfigurationError("unknown setting '\(name.prefix(40))'")
         }
     }

@@ -35,6 +35,19 @@ public struct RelayLimits: Sendable, Equatable {
     public var streamsPerDevice = 4
     /// Push streams per account: 64.
     public var streamsPerAccount = 64
+    /// Encoded records per pull page: 4 MiB. A page ends before the record that would pass
+    /// it, but always holds at least one (``PageBudget``).
+    public var pageBytes = 4 << 20
+    /// Seconds a connection may stay without a whole request arriving, or idle between
+    /// requests, before the relay closes it: 30. Push streams are answers in progress and
+    /// are not cut.
+    public var idleTimeoutSeconds = 30
+    /// Open connections per client address (IPv6 by /64, ``ClientAddress``), push streams
+    /// included: 512. Trusted proxies are not counted.
+    public var connectionsPerAddress = 512
+    /// Open connections in total: 16 384, and never more than the descriptor limit leaves
+    /// (``ConnectionCounts/effectiveTotal(setting:descriptorLimit:)``).
+    public var connections = 16_384
 
     /// The defaults of the spec.
     public init() {}

@@ -66,6 +66,10 @@ public final class RelayMetrics: @unchecked Sendable {
     /// A rate-limit refusal by scope.
     func rateLimited(_ scope: String) { count("rate_limited", help: "Requests refused by a rate limit, by scope.", label: "scope", scope) }
     /// The open-streams gauge.
+    func connectionRefused(_ reason: String) {
+        count("connections_refused", help: "Connections answered 503 by a connection cap, by cap.", label: "cap", reason)
+    }
+
     func setStreams(_ n: Int) { streams.set(Double(n)) }
 
     /// The Prometheus text exposition.

@@ -110,7 +110,8 @@ extension Relay {
         return try HeadAdmission.claim(head, account: device.accountID, device: device.deviceID, signKey: found.keys.signKey)
     }
 
-    /// A page of the account's records. A page from the cache is one earlier store read,
+    /// A page of the account's records: at most `limit`, ending early at the `page-bytes`
+    /// budget (``PageBudget``). A page from the cache is one earlier store read,
     /// dropped on any change to the account (``PullPageCache``) [API-18]; the caller has
     /// checked the token, the device and the rate limit.
     func pull(account: AccountID, after: Int64, limit: Int) async throws -> Response {
@@ -118,7 +119,7 @@ extension Relay {
             return json(body: body)
         }
         let ticket = pullPages.ticket()
-        let page = try await store.pull(account: account, after: after, limit: limit)
+        let page = try await store.pull(account: account, after: after, limit: limit, maxBytes: configuration.limits.pageBytes)
         let body = page.encodedBody()
         pullPages.insert(account: account, after: after, limit: limit, body: body, ticket: ticket)
         return json(body: body)

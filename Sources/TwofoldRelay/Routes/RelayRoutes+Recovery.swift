@@ -26,7 +26,7 @@ extension RelayRoutes {
 
             // Every claim counts, in the store, against its address and its account [API-28].
             let limits = relay.configuration.limits
-            var buckets = [(key: "recovery-address:" + relay.address(request, context), rule: limits.recoveryPerAddress)]
+            var buckets = [(key: "recovery-address:" + relay.addressKey(request, context), rule: limits.recoveryPerAddress)]
             if let accountID { buckets.append((key: "recovery-account:" + accountID.hex, rule: limits.recoveryPerAccount)) }
             if let wait = try await relay.store.takeRecoveryTokens(buckets, nowMs: relay.clock.nowMs) {
                 relay.metrics.recovery("rate_limited")

@@ -21,6 +21,8 @@ public final class Relay: Sendable {
     let limiter = RateLimiter()
     /// When each device's last-seen time is next written (`accounts list`).
     let lastSeen = LastSeenThrottle()
+    /// This replica's open connections, under `connections-per-address` and `connections`.
+    let connections: ConnectionTable
     /// Push streams of this replica.
     public let hub: PushHub
     /// Prometheus metrics.
@@ -41,6 +43,13 @@ public final class Relay: Sendable {
         self.clock = configuration.clock
         self.logger = logger
         secrets = try await store.secrets()
+        var descriptors = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &descriptors)
+        let limits = configuration.limits
+        connections = ConnectionTable(ConnectionCounts(
+            perAddress: limits.connectionsPerAddress,
+            total: ConnectionCounts.effectiveTotal(setting: limits.connections, descriptorLimit: Int(clamping: descriptors.rlim_cur)),
+            exempt: Set(configuration.trustedProxies.map(ClientAddress.limitKey))))
         let pullPages = PullPageCache()
         self.pullPages = pullPages
         // A full reload means changes may have been missed (a notification connection that
@@ -64,9 +73,14 @@ public final class Relay: Sendable {
         return hops.reversed().first { !configuration.trustedProxies.contains($0) } ?? peer
     }
 
+    /// The key the client's address is limited by: its IPv6 /64 (``ClientAddress``).
+    func addressKey(_ request: Request, _ context: RelayRequestContext) -> String {
+        ClientAddress.limitKey(address(request, context))
+    }
+
     /// Takes a token from the address's bucket for `scope`, or throws `rate_limited`.
     func limitAddress(_ scope: String, rule: RateLimiter.Rule, _ request: Request, _ context: RelayRequestContext) throws {
-        if let wait = limiter.take("\(scope):\(address(request, context))", rule: rule, nowMs: clock.nowMs) {
+        if let wait = limiter.take("\(scope):\(addressKey(request, context))", rule: rule, nowMs: clock.nowMs) {
             metrics.rateLimited(scope)
             throw RelayError.rateLimited("address", retryAfter: wait)
         }

@@ -26,7 +26,17 @@ public func buildApplication(_ configuration: RelayConfiguration, store: any Rel
     RelayRoutes(relay: relay).add(to: router)
     let responder = RelayResponder(inner: router.buildResponder(), relay: relay)
     let server: HTTPServerBuilder
-    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ReceiveBufferSize()])
+    // Every connection is counted by its address and refused past the caps (ConnectionGate);
+    // one that sends no whole request, or idles between requests, for `idle-timeout` is
+    // closed. An answer in progress (a push stream) is never cut by it.
+    let table = relay.connections, dateHeader = relay.dateHeader, clock = relay.clock, metrics = relay.metrics
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [
+            ReceiveBufferSize(),
+            ConnectionGate(table: table, date: { dateHeader.value(nowMs: clock.nowMs) },
+                           onRefusal: { metrics.connectionRefused($0 == .tooManyFromAddress ? "address" : "total") }),
+        ],
+        idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))
     if let cert = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
         let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain,

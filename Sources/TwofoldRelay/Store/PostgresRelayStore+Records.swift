@@ -11,7 +11,7 @@ extension PostgresRelayStore {
         head_seq, passphrase_sign_key, disabled_at_ms
         """
 
-    public func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage {
+    public func pull(account: AccountID, after: Int64, limit: Int, maxBytes: Int) async throws -> RecordPage {
         // One REPEATABLE READ transaction: the page, latest_seq and the head come from one
         // snapshot, so the head describes exactly the records up to its seq [API-18].
         try await transaction(readOnly: true) { conn in
@@ -20,12 +20,30 @@ extension PostgresRelayStore {
                 """, self.logger).first else {
                 throw RelayError(.accountDeleted, "the account was deleted; this device can no longer sync")
             }
+            // The rows are collected whole, so the query itself stops shortly after the page
+            // must end: a record whose predecessors hold more than 3/4 of the budget in sealed
+            // bytes is past it (base64url makes 4 bytes of 3, and each record adds its
+            // members). The first such record is still read, so the budget below refuses it
+            // and says `more`; the budget cuts exactly, as on SQLite.
+            let rawBudget = Int64(maxBytes / 4 * 3)
             let rows = try await Self.rows(conn, """
-                SELECT \(unescaped: Self.recordColumns) FROM record
-                WHERE account_id = \(Self.bin(account.bytes)) AND seq > \(after) ORDER BY seq LIMIT \(Int64(limit + 1))
+                SELECT \(unescaped: Self.recordColumns) FROM (
+                    SELECT \(unescaped: Self.recordColumns),
+                           SUM(octet_length(sealed)) OVER w - octet_length(sealed)
+                               - COALESCE(LAG(octet_length(sealed)) OVER w, 0) AS before_previous
+                    FROM record WHERE account_id = \(Self.bin(account.bytes)) AND seq > \(after)
+                    WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
+                    ORDER BY seq LIMIT \(Int64(limit + 1))
+                ) page WHERE before_previous <= \(rawBudget) ORDER BY seq
                 """, self.logger)
-            let more = rows.count > limit
-            let records = try rows.prefix(limit).map(Self.record)
+            var budget = PageBudget(limit: limit, maxBytes: maxBytes)
+            var records: [StoredRecord] = []
+            var more = false
+            for row in rows {
+                let record = try Self.record(row)
+                guard budget.admit(record) else { more = true; break }
+                records.append(record)
+            }
             return RecordPage(records: records, latestSeq: try acct.int("latest_seq"), more: more, epoch: try acct.int("epoch"),
                               head: more ? nil : try Self.head(acct))
         }

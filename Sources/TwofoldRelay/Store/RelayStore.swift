@@ -43,8 +43,9 @@ public protocol RelayStore: ChallengeLedger {
 
     // MARK: Records, heads, grants, rotation
 
-    /// A page of records with `seq > after`; the last page and its head in one read [API-18].
-    func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage
+    /// A page of records with `seq > after`, as many as `PageBudget(limit:maxBytes:)` admits
+    /// (at least one when any follow); the last page and its head in one read [API-18].
+    func pull(account: AccountID, after: Int64, limit: Int, maxBytes: Int) async throws -> RecordPage
     /// Applies a batch and its head all or nothing [API-19]; `version_conflict`,
     /// `epoch_mismatch`, `head_conflict`, `quota_exceeded`, `device_revoked`.
     func push(account: AccountID, device: DeviceID, writes: [RecordWrite], head: HeadWrite,
@@ -109,6 +110,13 @@ public protocol RelayStore: ChallengeLedger {
     /// Suspends (`disabled`) or restores an account; false when there is no such account.
     /// Suspending an account already suspended keeps its first time.
     func setAccountDisabled(_ id: AccountID, disabled: Bool, nowMs: Int64) async throws -> Bool
+}
+
+extension RelayStore {
+    /// A page cut by count alone, without a byte budget (tests, tools).
+    public func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage {
+        try await pull(account: account, after: after, limit: limit, maxBytes: .max)
+    }
 }
 
 /// The relay's two secrets (relay-api.md, "Relay secrets"): never logged or sent [API-5].

@@ -3,16 +3,24 @@ import GRDB
 import TwofoldProtocol
 
 extension SQLiteRelayStore {
-    public func pull(account: AccountID, after: Int64, limit: Int) async throws -> RecordPage {
-        // One read transaction: the page, latest_seq and the head agree [API-18].
+    public func pull(account: AccountID, after: Int64, limit: Int, maxBytes: Int) async throws -> RecordPage {
+        // One read transaction: the page, latest_seq and the head agree [API-18]. Rows are
+        // read one at a time and the page ends at its byte budget, so a pull holds at most
+        // one page's worth of records however large the account's are.
         try await pool.read { db in
             let acct = try self.accountRow(db, account)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT record_id, kind, version, epoch, deleted, sealed, seq FROM record
                 WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?
                 """), arguments: [Data(account.bytes), after, limit + 1])
-            let more = rows.count > limit
-            let records = try rows.prefix(limit).map(Self.record)
+            var budget = PageBudget(limit: limit, maxBytes: maxBytes)
+            var records: [StoredRecord] = []
+            var more = false
+            while let row = try rows.next() {
+                let record = try Self.record(row)
+                guard budget.admit(record) else { more = true; break }
+                records.append(record)
+            }
             return RecordPage(records: records, latestSeq: acct["latest_seq"], more: more, epoch: acct["epoch"],
                               head: more ? nil : try Self.head(acct))
         }

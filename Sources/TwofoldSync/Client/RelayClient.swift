@@ -16,7 +16,8 @@ public final class RelayClient: Sendable {
     public let traffic = TrafficMeter()
     let http: HTTPClient
 
-    /// Largest response body read (a full page of 1000 records is well below).
+    /// Largest response body read: a relay ends a pull page at its `page-bytes` (4 MiB by
+    /// default, at most 48 MiB) plus one record, so every page is well below.
     static let maximumResponseBytes = 64 << 20
 
     /// Creates a client; call ``shutdown()`` when done.
