@@ -61,6 +61,10 @@ public actor SyncLoop {
     /// The relay failure last logged at notice level (nil: the relay works), so each
     /// change of state is logged once, not every retry (issue 20: nothing was logged).
     private var loggedFailure: String?
+    /// The stable code of that failure: a new line is logged only when it changes, so a
+    /// relay going down mid-request ("closed before an answer", then "connection refused")
+    /// is one failure, not three.
+    private var loggedFailureCode: String?
     private var creating: (url: String, task: Task<(RelayClient, RelaySession), any Error>)?
     private var status = Status()
 
@@ -291,6 +295,7 @@ public actor SyncLoop {
             retryAt = nil
             if let previous = loggedFailure {
                 loggedFailure = nil
+                loggedFailureCode = nil
                 logger.notice("the relay works again", metadata: ["relay": "\(client.relay)", "after": "\(previous)"])
             }
             if report.pulled > 0 || report.pushed > 0 {
@@ -333,7 +338,8 @@ public actor SyncLoop {
     /// reason (relay down, TLS not trusted) is what `journalctl -u twofoldd` shows.
     private func noteFailure(_ error: SyncError) {
         let line = error.description
-        guard line != loggedFailure else { return }
+        guard error.code != loggedFailureCode else { return }
+        loggedFailureCode = error.code
         loggedFailure = line
         logger.notice("relay failure: \(line)")
     }
