@@ -139,31 +139,8 @@ public enum LinkRequestFile {
         unlink(path(home))
     }
 
-    /// Temporary file with mode 0600, write, fsync, rename over `path`, fsync the directory.
+    /// The file written as every secret file is (``SecureFile``).
     static func writeAtomically(_ data: Data, to path: String) throws(VaultError) {
-        let temporary = path + ".\(getpid()).tmp"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .storage("cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = fchmod(fd, 0o600) == 0
-        ok = ok && data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .storage("cannot write \(path) (\(reason)): nothing was changed")
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirfd >= 0 { _ = fsync(dirfd); close(dirfd) }
+        do { try SecureFile.write(data, to: path) } catch { throw .storage(error.description) }
     }
 }
